@@ -1,0 +1,14 @@
+// The keybridge command's subcommands: each file cmd_*.cpp registers one group.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace kb::app {
+
+// Exit status of a subcommand; set by its callback.
+int& ExitCode();
+
+void RegisterKmsCommands(CLI::App& app);
+void RegisterMikeyCommands(CLI::App& app);
+
+}  // namespace kb::app
