@@ -95,11 +95,21 @@ Result<Bytes> EncapsulateWith(const FixedBaseComb& comb_z, const SecretBytes& ss
   uint64_t exc = 0;
   JacobianPoint rj = RbsPoint(comb_z, r, b, &exc);
   if (exc != 0) return Fail(Error::Internal("SAKKE: exceptional case computing R_(b,S)"));
-  AffinePoint ra = ToAffine(rj);
-  // H = SSV XOR HashToIntegerRange(g^r, 2^128)
+  // H = SSV XOR HashToIntegerRange(g^r, 2^128). One inversion serves both R's Z coordinate
+  // and the PF_p representative of g^r (Montgomery's trick).
   Fp2 gr = GTable().Pow(r);
+  Fp prod, inv, z_inv, a_inv, w_fp;
+  FpMul(prod, rj.Z, gr.a);
+  FpInv(inv, prod);
+  FpMul(z_inv, inv, gr.a);
+  FpMul(a_inv, inv, rj.Z);
+  AffinePoint ra = ToAffineGivenInverse(rj, z_inv);
+  FpMul(w_fp, gr.b, a_inv);
   uint8_t w[128], mask[16];
-  Representative(gr, w);
+  FpToBytes(w_fp, w);
+  SecureWipe(&w_fp, sizeof(w_fp));
+  SecureWipe(&a_inv, sizeof(a_inv));
+  SecureWipe(&inv, sizeof(inv));
   HashToRange128(ByteView(w, 128), mask);
   Bytes out = EncodePoint(ra);
   out.resize(kEncapsulatedBytes);

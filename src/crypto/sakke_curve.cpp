@@ -181,8 +181,13 @@ JacobianPoint JacAddPublic(const JacobianPoint& p, const JacobianPoint& q) {
 }
 
 AffinePoint ToAffine(const JacobianPoint& p) {
-  Fp zi, zi2, zi3;
+  Fp zi;
   FpInv(zi, p.Z);
+  return ToAffineGivenInverse(p, zi);
+}
+
+AffinePoint ToAffineGivenInverse(const JacobianPoint& p, const Fp& zi) {
+  Fp zi2, zi3;
   FpSqr(zi2, zi);
   FpMul(zi3, zi2, zi);
   AffinePoint a;

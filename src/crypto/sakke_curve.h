@@ -40,6 +40,8 @@ void JacAddMixed(JacobianPoint& r, const JacobianPoint& p, const AffinePoint& q,
 JacobianPoint JacAddPublic(const JacobianPoint& p, const JacobianPoint& q);
 // Affine form in constant time (the point must not be at infinity).
 AffinePoint ToAffine(const JacobianPoint& p);
+// Affine form given z_inv = 1/Z (for callers that share one inversion).
+AffinePoint ToAffineGivenInverse(const JacobianPoint& p, const Fp& z_inv);
 // Affine forms of many public points with one inversion (Montgomery's trick).
 std::vector<AffinePoint> BatchToAffinePublic(const std::vector<JacobianPoint>& pts);
 // Constant-time test that the Jacobian p equals the affine a.
