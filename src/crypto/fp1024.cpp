@@ -113,6 +113,13 @@ void FpMul(Fp& r, const Fp& a, const Fp& b) {
   Redc(r.l.data(), t);
 }
 
+void FpMulWide(uint64_t t[2 * kLimbs], const Fp& a, const Fp& b) {
+  uint64_t scratch[kScratchLimbs];
+  mpn_sec_mul(t, a.l.data(), kLimbs, b.l.data(), kLimbs, scratch);
+}
+
+void FpRedc(Fp& r, uint64_t t[2 * kLimbs]) { Redc(r.l.data(), t); }
+
 void FpSqr(Fp& r, const Fp& a) {
   uint64_t t[2 * kLimbs];
   uint64_t scratch[kScratchLimbs];

@@ -40,6 +40,10 @@ Result<Fp> FpFromBytes(ByteView be, std::string_view field);
 void FpToBytes(const Fp& a, uint8_t out[128]);
 
 void FpMul(Fp& r, const Fp& a, const Fp& b);
+// The unreduced 2048-bit product and the Montgomery reduction of a value t < p*2^1024 (t is
+// destroyed), for lazy reduction in F_p^2.
+void FpMulWide(uint64_t t[2 * kLimbs], const Fp& a, const Fp& b);
+void FpRedc(Fp& r, uint64_t t[2 * kLimbs]);
 void FpSqr(Fp& r, const Fp& a);
 void FpAdd(Fp& r, const Fp& a, const Fp& b);
 void FpSub(Fp& r, const Fp& a, const Fp& b);

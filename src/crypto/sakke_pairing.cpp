@@ -34,7 +34,7 @@ uint64_t IsZero32(uint32_t x) {
 // One doubling step of the Jacobian loop: updates c and returns the line parts
 // numerator_c (coefficient of Qx), numerator_a and the denominator, so that the line at psi(Q)
 // is ((na + nc*Qx) + den*Qy*i) up to an F_p factor.
-void DoublingStep(JacobianPoint& c, Fp& nc, Fp& na, Fp& den) {
+void DoublingStep(JacobianPoint& c, Fp& nc, Fp& na, Fp& den, const AffinePoint* q = nullptr) {
   Fp delta, gamma, beta, alpha, t1, t2, z3;
   FpSqr(delta, c.Z);
   FpSqr(gamma, c.Y);
@@ -47,12 +47,23 @@ void DoublingStep(JacobianPoint& c, Fp& nc, Fp& na, Fp& den) {
   FpSqr(z3, z3);
   FpSub(z3, z3, gamma);
   FpSub(z3, z3, delta);
-  // line: T1 = alpha*X - 2 gamma + alpha*delta*Qx, T2 = Z'*delta*Qy
-  FpMul(nc, alpha, delta);
-  FpMul(t1, alpha, c.X);
-  FpDbl(t2, gamma);
-  FpSub(na, t1, t2);
-  FpMul(den, z3, delta);
+  if (q != nullptr) {
+    // The line value itself: na = T1, den = T2 (nc unused).
+    FpMul(t1, q->x, delta);
+    FpAdd(t1, t1, c.X);
+    FpMul(t1, alpha, t1);
+    FpDbl(t2, gamma);
+    FpSub(na, t1, t2);
+    FpMul(t1, z3, delta);
+    FpMul(den, t1, q->y);
+  } else {
+    // line: T1 = alpha*X - 2 gamma + alpha*delta*Qx, T2 = Z'*delta*Qy
+    FpMul(nc, alpha, delta);
+    FpMul(t1, alpha, c.X);
+    FpDbl(t2, gamma);
+    FpSub(na, t1, t2);
+    FpMul(den, z3, delta);
+  }
   // point: X' = alpha^2 - 8 beta, Y' = alpha(4 beta - X') - 8 gamma^2
   Fp x3, y3;
   FpSqr(x3, alpha);
@@ -72,7 +83,8 @@ void DoublingStep(JacobianPoint& c, Fp& nc, Fp& na, Fp& den) {
 }
 
 // One addition step C = C + R (R affine): line T1 = rho*Qx + (rho*Rx - Z'*Ry), T2 = Z'*Qy.
-void AdditionStep(JacobianPoint& c, const AffinePoint& r, Fp& nc, Fp& na, Fp& den) {
+void AdditionStep(JacobianPoint& c, const AffinePoint& r, Fp& nc, Fp& na, Fp& den,
+                  const AffinePoint* q = nullptr) {
   Fp zz, u, s, h, rho, z3, hh, hhh, v, t;
   FpSqr(zz, c.Z);
   FpMul(u, r.x, zz);
@@ -93,24 +105,22 @@ void AdditionStep(JacobianPoint& c, const AffinePoint& r, Fp& nc, Fp& na, Fp& de
   FpMul(y3, rho, t);
   FpMul(t, c.Y, hhh);
   FpSub(y3, y3, t);
-  nc = rho;
-  FpMul(t, rho, r.x);
   Fp zy;
   FpMul(zy, z3, r.y);
-  FpSub(na, t, zy);
-  den = z3;
+  if (q != nullptr) {
+    FpAdd(t, q->x, r.x);
+    FpMul(t, rho, t);
+    FpSub(na, t, zy);
+    FpMul(den, z3, q->y);
+  } else {
+    nc = rho;
+    FpMul(t, rho, r.x);
+    FpSub(na, t, zy);
+    den = z3;
+  }
   c.X = x3;
   c.Y = y3;
   c.Z = z3;
-}
-
-// v = v * ((na + nc*Qx) + den*Qy*i)
-void MulLine(Fp2& v, const Fp& nc, const Fp& na, const Fp& den, const AffinePoint& q) {
-  Fp2 line;
-  FpMul(line.a, nc, q.x);
-  FpAdd(line.a, line.a, na);
-  FpMul(line.b, den, q.y);
-  Fp2Mul(v, v, line);
 }
 
 Fp2 FinalPower(const Fp2& v) {
@@ -128,11 +138,15 @@ Fp2 MillerLoop(const AffinePoint& r, const AffinePoint& q) {
   Fp nc, na, den;
   for (int n = kTopBit - 1; n >= 0; --n) {
     Fp2Sqr(v, v);
-    DoublingStep(c, nc, na, den);
-    MulLine(v, nc, na, den, q);
+    // Doubling line at psi(Q): T1 = alpha*(X + Qx*delta) - 2 gamma, T2 = Z'*delta*Qy.
+    DoublingStep(c, nc, na, den, &q);
+    Fp2 line{na, den};
+    Fp2Mul(v, v, line);
     if (QMinusOneBit(n)) {
-      AdditionStep(c, r, nc, na, den);
-      MulLine(v, nc, na, den, q);
+      // Addition line: T1 = rho*(Qx + Rx) - Z'*Ry, T2 = Z'*Qy.
+      AdditionStep(c, r, nc, na, den, &q);
+      Fp2 line2{na, den};
+      Fp2Mul(v, v, line2);
     }
   }
   return FinalPower(v);
@@ -190,20 +204,31 @@ LineTable::LineTable(const AffinePoint& k) {
 LineTable::~LineTable() { SecureWipe(coeffs_.data(), coeffs_.size() * sizeof(Fp)); }
 
 Fp2 LineTable::Evaluate(const AffinePoint& q) const {
+  // Each line at psi(Q) is (a + c*Qx) + Qy*i. A doubling line followed by an addition line is
+  // multiplied out first: (T1 + Qy i)(T1' + Qy i) = (T1*T1' - Qy^2) + Qy*(T1 + T1')*i.
+  Fp qy2;
+  FpSqr(qy2, q.y);
   Fp2 v = Fp2One();
   const Fp* line = coeffs_.data();
-  auto mul_line = [&] {
+  for (int n = kTopBit - 1; n >= 0; --n) {
+    Fp2Sqr(v, v);
     Fp2 l;
     FpMul(l.a, line[0], q.x);
     FpAdd(l.a, l.a, line[1]);
-    l.b = q.y;
-    Fp2Mul(v, v, l);
     line += 2;
-  };
-  for (int n = kTopBit - 1; n >= 0; --n) {
-    Fp2Sqr(v, v);
-    mul_line();
-    if (QMinusOneBit(n)) mul_line();
+    if (QMinusOneBit(n)) {
+      Fp t2, sum;
+      FpMul(t2, line[0], q.x);
+      FpAdd(t2, t2, line[1]);
+      line += 2;
+      FpAdd(sum, l.a, t2);
+      FpMul(l.a, l.a, t2);
+      FpSub(l.a, l.a, qy2);
+      FpMul(l.b, q.y, sum);
+    } else {
+      l.b = q.y;
+    }
+    Fp2Mul(v, v, l);
   }
   return FinalPower(v);
 }
