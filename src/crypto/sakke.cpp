@@ -78,6 +78,7 @@ struct Receiver::State {
   Bytes id;
   AffinePoint k{};
   std::unique_ptr<LineTable> lines;
+  std::unique_ptr<FixedBaseComb> comb_ib;  // I_b = [b]P + Z, for the TEST check
   ~State() { SecureWipe(&k, sizeof(k)); }
 };
 
@@ -120,10 +121,11 @@ Result<Bytes> EncapsulateWith(const FixedBaseComb& comb_z, const SecretBytes& ss
   return out;
 }
 
-// Decapsulation given a way to compute <R, K_b> (generic or line table).
-template <typename PairingFn>
-Result<SecretBytes> DecapsulateWith(const FixedBaseComb& comb_z, ByteView data, ByteView id,
-                                    PairingFn pairing) {
+// Decapsulation given a way to compute <R, K_b> (generic or line table) and TEST = [r]I_b
+// (two combs, or the receiver's comb of I_b = [b]P + Z).
+template <typename PairingFn, typename TestFn>
+Result<SecretBytes> DecapsulateWith(ByteView data, ByteView id, PairingFn pairing,
+                                    TestFn test_point) {
   if (data.size() != kEncapsulatedBytes) {
     return Fail(Error::Malformed("SAKKE Encapsulated Data: expected 273 octets, got " +
                                  std::to_string(data.size())));
@@ -149,7 +151,7 @@ Result<SecretBytes> DecapsulateWith(const FixedBaseComb& comb_z, ByteView data, 
   bool ok = !IsZeroScalar(r);
   if (ok) {
     uint64_t exc = 0;
-    JacobianPoint test = RbsPoint(comb_z, r, ScalarFromBytes(id), &exc);
+    JacobianPoint test = test_point(r, &exc);
     ok = JacEqualsAffine(test, r_point) && exc == 0;
   }
   if (!ok) {
@@ -256,8 +258,10 @@ Result<SecretBytes> Decapsulate(ByteView encapsulated, ByteView z_pub, ByteView 
   KB_TRY(AffinePoint k, DecodePoint(rsk.Reveal(), "SAKKE RSK"));
   Wiper<AffinePoint> wk{k};
   FixedBaseComb comb_z(z);
-  return DecapsulateWith(comb_z, encapsulated, id,
-                         [&k](const AffinePoint& r) { return MillerLoop(r, k); });
+  Scalar b = ScalarFromBytes(id);
+  return DecapsulateWith(
+      encapsulated, id, [&k](const AffinePoint& r) { return MillerLoop(r, k); },
+      [&](const Scalar& r, uint64_t* exc) { return RbsPoint(comb_z, r, b, exc); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,13 +303,16 @@ Result<Receiver> Receiver::Create(const Community& community, ByteView id, Secre
   bool ok = PairingIsG(v);
   SecureWipe(&v, sizeof(v));
   if (!ok) return Fail(Error::CryptoFailure("SAKKE RSK: <[id]P + Z, RSK> != g"));
+  state->comb_ib = std::make_unique<FixedBaseComb>(q);
   return Receiver(std::move(state));
 }
 
 Result<SecretBytes> Receiver::Decapsulate(ByteView encapsulated) const {
   const LineTable& lines = *state_->lines;
-  return DecapsulateWith(state_->community->comb_z, encapsulated, state_->id,
-                         [&lines](const AffinePoint& r) { return lines.Evaluate(r); });
+  const FixedBaseComb& comb_ib = *state_->comb_ib;
+  return DecapsulateWith(
+      encapsulated, state_->id, [&lines](const AffinePoint& r) { return lines.Evaluate(r); },
+      [&comb_ib](const Scalar& r, uint64_t* exc) { return comb_ib.Mul(r, exc); });
 }
 
 }  // namespace kb::crypto::sakke

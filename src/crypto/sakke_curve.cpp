@@ -49,6 +49,10 @@ bool IsOnCurve(const AffinePoint& a) {
 
 Result<AffinePoint> DecodePoint(ByteView encoded, std::string_view field) {
   std::string f(field);
+  if (encoded.size() != 257) {
+    return Fail(Error::Malformed(f + ": expected 257 octets (0x04 || x || y), got " +
+                                 std::to_string(encoded.size())));
+  }
   ByteReader r(encoded);
   KB_TRY(uint8_t prefix, r.U8(f + ".prefix"));
   if (prefix != 0x04) {

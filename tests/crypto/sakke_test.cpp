@@ -386,6 +386,37 @@ TEST(SakkeRoundTrip, FreeFunctionsAgreeWithTheFastPaths) {
   EXPECT_EQ(*out, ssv);
 }
 
+TEST(SakkeRoundTrip, IdentityThatIsZeroModQ) {
+  // b = q reduces to 0: [b]P + Z = Z, and the RSK is [z^-1]P.
+  auto keys = KmsKeysFromSecret(Hex(KmsVec().at("inputs").at("z")));
+  ASSERT_TRUE(keys.has_value());
+  Bytes id = Hex(Params().at("q"));
+  auto rsk = IssueRsk(*keys, id);
+  ASSERT_TRUE(rsk.has_value());
+  auto community = Community::Create(keys->z_pub);
+  ASSERT_TRUE(community.has_value());
+  auto receiver = Receiver::Create(*community, id, rsk->Clone());
+  ASSERT_TRUE(receiver.has_value()) << receiver.error().ToString();
+  SecretBytes ssv = RandomSecret(kSsvBytes);
+  auto data = community->Encapsulate(ssv, id);
+  ASSERT_TRUE(data.has_value());
+  auto out = receiver->Decapsulate(*data);
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(*out, ssv);
+}
+
+TEST(SakkeReceiver, RejectsMalformedRsk) {
+  auto community = Community::Create(Hex(KmsVec().at("outputs").at("z_point")));
+  ASSERT_TRUE(community.has_value());
+  Bytes rsk = Hex(KmsVec().at("outputs").at("rsk_point"));
+  for (Bytes bad : {Bytes(rsk.begin(), rsk.end() - 1), Bytes{}, rsk}) {
+    if (bad.size() == rsk.size()) bad[0] = 0x02;
+    auto r = Receiver::Create(*community, Hex(KmsVec().at("inputs").at("b")), Secret(bad));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().kind(), ErrorKind::kMalformed) << r.error().ToString();
+  }
+}
+
 TEST(SakkeScalar, CombMatchesForEdgeScalars) {
   // Small, even, odd and near-q scalars through the comb agree with repeated addition.
   AffinePoint p = BasePointP();
