@@ -1,6 +1,5 @@
-// keybridge KMS storage (docs/kms-documents.md, "At rest"): the 256-bit storage key, atomic
-// file writes, and the sealed-secrets file format (AES-256-GCM) that keeps a KMS community's
-// master secrets (KSAK, z) encrypted on disk.
+// keybridge KMS storage (docs/kms-documents.md, "At rest"): the 256-bit storage key that seals
+// a KMS community's master secrets, and atomic, bounded file writes and reads.
 #pragma once
 
 #include <sys/types.h>
@@ -31,15 +30,5 @@ Status WriteFileAtomic(const std::filesystem::path& path, ByteView data, mode_t 
 // Reads a whole file of at most max_bytes octets (kIo, kNotFound, or kMalformed when larger).
 Result<Bytes> ReadFileBounded(const std::filesystem::path& path, size_t max_bytes);
 Result<SecretBytes> ReadSecretFile(const std::filesystem::path& path, size_t max_bytes);
-
-// The sealed file: magic "KBKMSSEC" (8) || version 0x01 || algorithm 0x01 (AES-256-GCM) ||
-// nonce (12) || ciphertext || tag (16). The GCM additional data is the 22-octet header followed
-// by aad (the caller binds the public part, e.g. the certificate XML, this way).
-Result<Bytes> SealSecrets(const SecretBytes& storage_key, ByteView aad,
-                          const SecretBytes& plaintext);
-// Fails with kMalformed for a file that is not sealed-secrets, kUnsupported for another version,
-// kCryptoFailure when the file or aad was changed or the key is not the one that sealed it.
-Result<SecretBytes> OpenSealedSecrets(const SecretBytes& storage_key, ByteView aad,
-                                      ByteView sealed);
 
 }  // namespace kb::kms

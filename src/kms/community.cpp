@@ -8,6 +8,7 @@
 #include "crypto/mc_identity.h"
 #include "kms/at_rest.h"
 #include "kms/kms_xml.h"
+#include "kms/sealed_secrets.h"
 
 namespace kb::kms {
 namespace {

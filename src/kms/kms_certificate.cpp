@@ -31,6 +31,17 @@ void Fill(pugi::xml_node e, const KmsCertificate& c) {
 
 }  // namespace
 
+bool operator==(const KmsCertificate& a, const KmsCertificate& b) {
+  return a.version == b.version && a.role == b.role && a.cert_uri == b.cert_uri &&
+         a.kms_uri == b.kms_uri && a.issuer == b.issuer && a.valid_from == b.valid_from &&
+         a.valid_to == b.valid_to && a.revoked == b.revoked &&
+         a.user_id_format == b.user_id_format &&
+         a.key_period.length_seconds == b.key_period.length_seconds &&
+         a.key_period.offset_seconds == b.key_period.offset_seconds &&
+         a.pub_enc_key == b.pub_enc_key && a.pub_auth_key == b.pub_auth_key &&
+         a.parameter_set == b.parameter_set && a.kms_domains == b.kms_domains;
+}
+
 Result<KmsCertificate> ReadKmsCertificate(pugi::xml_node e) {
   KmsCertificate c;
   c.version = std::string(xml::Attribute(e, "Version").value_or(""));

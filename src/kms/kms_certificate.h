@@ -38,7 +38,7 @@ struct KmsCertificate {
   uint32_t parameter_set = 1;                          // ParameterSet (absent: 1)
   std::vector<std::string> kms_domains;                // KmsDomainList/KmsDomain*
 
-  friend bool operator==(const KmsCertificate&, const KmsCertificate&) = default;
+  friend bool operator==(const KmsCertificate& a, const KmsCertificate& b);
 };
 
 // Parses a document whose root is KmsCertificate.
