@@ -42,9 +42,9 @@ Result<CommonHeader> CommonHeader::Decode(ByteReader& r, uint8_t& next_payload) 
   switch (map_type) {
     case static_cast<uint8_t>(CsIdMapType::kEmpty):
       if (ncs != 0) {
-        return Fail(Error::Malformed(fmt::format(
-            "HDR.#CS at offset {}: {} crypto sessions with the empty CS ID map", map_offset - 1,
-            ncs)));
+        return Fail(Error::Malformed(
+            fmt::format("HDR.#CS at offset {}: {} crypto sessions with the empty CS ID map",
+                        map_offset - 1, ncs)));
       }
       h.map_type = CsIdMapType::kEmpty;
       break;
@@ -60,9 +60,9 @@ Result<CommonHeader> CommonHeader::Decode(ByteReader& r, uint8_t& next_payload) 
       }
       break;
     default:
-      return Fail(Error::Unsupported(fmt::format(
-          "HDR.CS ID map type at offset {}: {} (only 1 = empty, 2 = GENERIC-ID)", map_offset,
-          map_type)));
+      return Fail(Error::Unsupported(
+          fmt::format("HDR.CS ID map type at offset {}: {} (only 1 = empty, 2 = GENERIC-ID)",
+                      map_offset, map_type)));
   }
   return h;
 }

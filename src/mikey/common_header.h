@@ -19,8 +19,8 @@ enum class DataType : uint8_t {
 
 // RFC 3830 6.1 / RFC 6043: the PRF function of the HDR (7 bits).
 enum class PrfFunc : uint8_t {
-  kMikey1 = 0,          // HMAC-SHA1 (RFC 3830 4.1.2)
-  kPrfHmacSha256 = 1,   // RFC 6043 6.1, TS 33.180
+  kMikey1 = 0,         // HMAC-SHA1 (RFC 3830 4.1.2)
+  kPrfHmacSha256 = 1,  // RFC 6043 6.1, TS 33.180
 };
 
 // RFC 3830 6.1 CS ID map types.
@@ -33,11 +33,11 @@ enum class CsIdMapType : uint8_t {
 // One GENERIC-ID map entry (RFC 6043 6.1.1). For SRTP the SPI is the MKI.
 struct GenericIdEntry {
   uint8_t cs_id = 0;
-  uint8_t prot_type = 0;              // 0 = SRTP
-  bool s = false;                     // the S flag (session data is the SRTP SSRC/ROC/SEQ)
-  std::vector<uint8_t> policies;      // #P policy numbers (at most 127)
-  Bytes session_data;                 // 16-bit length prefix
-  Bytes spi;                          // 8-bit length prefix
+  uint8_t prot_type = 0;          // 0 = SRTP
+  bool s = false;                 // the S flag (session data is the SRTP SSRC/ROC/SEQ)
+  std::vector<uint8_t> policies;  // #P policy numbers (at most 127)
+  Bytes session_data;             // 16-bit length prefix
+  Bytes spi;                      // 8-bit length prefix
 
   friend bool operator==(const GenericIdEntry&, const GenericIdEntry&) = default;
 };

@@ -34,9 +34,9 @@ Result<GeneralExtension> GeneralExtension::Decode(ByteReader& r, uint8_t& next_p
   size_t len_at = r.offset();
   KB_TRY(uint16_t len, r.U16("General Extension.length"));
   if (len > kMaxGeneralExtensionBytes) {
-    return Fail(Error::Malformed(fmt::format(
-        "General Extension.length at offset {}: {} octets (at most {})", len_at, len,
-        kMaxGeneralExtensionBytes)));
+    return Fail(Error::Malformed(
+        fmt::format("General Extension.length at offset {}: {} octets (at most {})", len_at, len,
+                    kMaxGeneralExtensionBytes)));
   }
   size_t data_at = r.offset();
   KB_TRY(g.data, r.TakeCopy(len, "General Extension.Data"));

@@ -140,7 +140,7 @@ Result<uint8_t> PeekSubType(uint8_t type, const ByteReader& r) {
   ByteReader peek = r;
   KB_CHECK(peek.U8(fmt::format("{}.next payload", PayloadName(type))));
   return peek.U8(type == static_cast<uint8_t>(PayloadType::kIdr) ? "IDR.ID Role"
-                                                                   : "General Extension.Type");
+                                                                 : "General Extension.Type");
 }
 
 Status EncodePayload(const Payload& p, ByteWriter& w, uint8_t next) {
@@ -161,8 +161,8 @@ Result<Bytes> EncodeMessage(const IMessage& m, bool signed_part_only) {
   if (m.payloads.empty()) return Fail(Error::InvalidArgument("I_MESSAGE: no payloads"));
   PayloadOrder order;
   for (size_t i = 0; i < m.payloads.size(); ++i) {
-    auto st = order.Accept(static_cast<uint8_t>(TypeOf(m.payloads[i])), SubTypeOf(m.payloads[i]),
-                           i);
+    auto st =
+        order.Accept(static_cast<uint8_t>(TypeOf(m.payloads[i])), SubTypeOf(m.payloads[i]), i);
     if (!st) return Fail(Error::InvalidArgument(st.error().message()));
   }
   if (!order.complete()) return Fail(Error::InvalidArgument("I_MESSAGE: SIGN missing"));
@@ -255,8 +255,8 @@ Result<IMessage> IMessage::Decode(ByteView message) {
   while (!order.complete()) {
     size_t at = r.offset();
     if (next == static_cast<uint8_t>(PayloadType::kLast)) {
-      return Fail(Error::Malformed(fmt::format(
-          "I_MESSAGE at offset {}: next payload 0 (last) before SIGN", at)));
+      return Fail(Error::Malformed(
+          fmt::format("I_MESSAGE at offset {}: next payload 0 (last) before SIGN", at)));
     }
     if (!Supported(next)) {
       return Fail(Error::Malformed(

@@ -52,16 +52,16 @@ Result<IdrPayload> IdrPayload::Decode(ByteReader& r, uint8_t& next_payload) {
   size_t at = r.offset();
   KB_TRY(p.role, r.U8("IDR.ID Role"));
   if (!KnownRole(p.role)) {
-    return Fail(Error::Malformed(fmt::format("IDR.ID Role at offset {}: unknown role {}", at,
-                                             p.role)));
+    return Fail(
+        Error::Malformed(fmt::format("IDR.ID Role at offset {}: unknown role {}", at, p.role)));
   }
   at = r.offset();
   KB_TRY(p.id_type, r.U8("IDR.ID Type"));
   if (p.id_type != static_cast<uint8_t>(IdType::kUri) &&
       p.id_type != static_cast<uint8_t>(IdType::kByteString)) {
-    return Fail(Error::Unsupported(fmt::format(
-        "{}.ID Type at offset {}: type {} (only 1 = URI, 2 = byte string)", IdRoleName(p.role),
-        at, p.id_type)));
+    return Fail(Error::Unsupported(
+        fmt::format("{}.ID Type at offset {}: type {} (only 1 = URI, 2 = byte string)",
+                    IdRoleName(p.role), at, p.id_type)));
   }
   at = r.offset();
   KB_TRY(uint16_t len, r.U16("IDR.ID len"));

@@ -13,8 +13,8 @@ Result<SakkePayload> SakkePayload::Decode(ByteReader& r, uint8_t& next_payload) 
   size_t at = r.offset();
   KB_TRY(uint16_t len, r.U16("SAKKE.SAKKE data length"));
   if (len == 0 || len > kMaxSakkeDataBytes) {
-    return Fail(Error::Malformed(fmt::format("SAKKE.SAKKE data length at offset {}: {} (1..{})",
-                                             at, len, kMaxSakkeDataBytes)));
+    return Fail(Error::Malformed(fmt::format("SAKKE.SAKKE data length at offset {}: {} (1..{})", at,
+                                             len, kMaxSakkeDataBytes)));
   }
   KB_TRY(p.data, r.TakeCopy(len, "SAKKE.SAKKE data"));
   return p;

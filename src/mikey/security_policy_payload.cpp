@@ -38,8 +38,7 @@ std::optional<uint64_t> SecurityPolicyPayload::ParamValue(SrtpParam type) const 
   return std::nullopt;
 }
 
-Result<SecurityPolicyPayload> SecurityPolicyPayload::Decode(ByteReader& r,
-                                                            uint8_t& next_payload) {
+Result<SecurityPolicyPayload> SecurityPolicyPayload::Decode(ByteReader& r, uint8_t& next_payload) {
   SecurityPolicyPayload sp;
   KB_TRY(next_payload, r.U8("SP.next payload"));
   KB_TRY(sp.policy_no, r.U8("SP.Policy no"));

@@ -21,8 +21,8 @@ Result<TimestampPayload> TimestampPayload::Decode(ByteReader& r, uint8_t& next_p
       break;
     }
     default:
-      return Fail(
-          Error::Unsupported(fmt::format("T.TS type at offset {}: unknown type {}", at, t.ts_type)));
+      return Fail(Error::Unsupported(
+          fmt::format("T.TS type at offset {}: unknown type {}", at, t.ts_type)));
   }
   return t;
 }

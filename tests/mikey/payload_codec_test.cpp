@@ -182,8 +182,7 @@ TEST(IdrPayload, RejectsUnknownRoleTypeAndOversizedId) {
   ByteReader r3(big);
   auto e3 = IdrPayload::Decode(r3, next);
   ASSERT_FALSE(e3);
-  EXPECT_NE(e3.error().message().find("IDRr.ID len at offset 3: 1025 octets"),
-            std::string::npos);
+  EXPECT_NE(e3.error().message().find("IDRr.ID len at offset 3: 1025 octets"), std::string::npos);
 }
 
 TEST(SecurityPolicyPayload, GroupDefaultBytes) {
