@@ -2,6 +2,10 @@
 // truncation, oversize, unknown and misplaced payloads.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "codec_fixtures.h"
 
 namespace kb::mikey {
@@ -171,6 +175,25 @@ TEST(IMessage, OversizedPayloadLengthsFail) {
   wire2[41] = 0x01;  // 0x0115 octets: within the limit but past the payloads that follow
   auto m2 = IMessage::Decode(wire2);
   ASSERT_FALSE(m2);
+}
+
+// The seed corpus of fuzz/i_message_fuzzer.cpp (written by fuzz_seed_writer_test.cpp from the
+// builder): every seed decodes and re-encodes byte for byte.
+TEST(FuzzSeeds, CommittedSeedsRoundTrip) {
+  const auto seed_dir = std::filesystem::path(KB_SOURCE_DIR) / "fuzz" / "corpus" / "i_message";
+  ASSERT_TRUE(std::filesystem::exists(seed_dir)) << seed_dir;
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(seed_dir)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto m = IMessage::Decode(bytes);
+    ASSERT_TRUE(m) << entry.path() << ": " << m.error().ToString();
+    auto again = m->Encode();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, bytes) << entry.path();
+    ++n;
+  }
+  EXPECT_GE(n, 5u);
 }
 
 }  // namespace
