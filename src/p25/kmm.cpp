@@ -62,13 +62,28 @@ Result<Kmm> Kmm::Decode(ByteView kmm) {
   return Kmm{frame.header, std::move(body), std::move(frame.mac)};
 }
 
-Result<Bytes> Kmm::Encode() const {
+Result<Bytes> EncodeKmm(const KmmHeader& header, const KmmBody& body,
+                        const std::optional<MacTrailer>& mac) {
   KmmFrame frame;
   frame.header = header;
   frame.header.message_id = MessageIdOf(body);
   KB_TRY(frame.body, EncodeKmmBody(body));
   frame.mac = mac;
   return EncodeKmmFrame(frame);
+}
+
+Result<Bytes> Kmm::Encode() const { return EncodeKmm(header, body, mac); }
+
+KmmBody CloneKmmBody(const KmmBody& body) {
+  return std::visit(
+      [](const auto& b) -> KmmBody {
+        if constexpr (requires { b.Clone(); }) {
+          return b.Clone();
+        } else {
+          return b;
+        }
+      },
+      body);
 }
 
 }  // namespace kb::p25

@@ -50,6 +50,9 @@ MessageId MessageIdOf(const KmmBody& body);
 // True when keybridge has a body codec for this Message ID.
 bool IsKnownMessageId(MessageId id);
 
+// A deep copy of a body (bodies holding keys are move-only).
+KmmBody CloneKmmBody(const KmmBody& body);
+
 // A decoded KMM. header.message_id is ignored on encode (the body decides it).
 struct Kmm {
   KmmHeader header;
@@ -57,6 +60,7 @@ struct Kmm {
   std::optional<MacTrailer> mac;
 
   bool operator==(const Kmm&) const = default;
+  Kmm Clone() const { return {header, CloneKmmBody(body), mac}; }
 
   // Decodes the frame, then the body its Message ID names; errors name the field and its
   // absolute offset in the KMM. An ID without a body codec fails with kUnsupported.
@@ -64,6 +68,10 @@ struct Kmm {
   // Encodes the body and the frame; the length and format octets are derived.
   Result<Bytes> Encode() const;
 };
+
+// Encodes header, body and MAC trailer (header.message_id is taken from the body).
+Result<Bytes> EncodeKmm(const KmmHeader& header, const KmmBody& body,
+                        const std::optional<MacTrailer>& mac);
 
 // Decodes the body of an already decoded frame.
 Result<KmmBody> DecodeKmmBody(const KmmFrame& frame);
