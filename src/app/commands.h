@@ -10,5 +10,6 @@ int& ExitCode();
 
 void RegisterKmsCommands(CLI::App& app);
 void RegisterMikeyCommands(CLI::App& app);
+void RegisterKmfCommands(CLI::App& app);
 
 }  // namespace kb::app
