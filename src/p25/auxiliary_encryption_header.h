@@ -15,7 +15,7 @@ inline constexpr size_t kAuxiliaryEncryptionHeaderSize = 13;
 
 // MI(9) · ALGID(1) · KID(2) · reserved(2 bits) | inner SAP(6 bits).
 struct AuxiliaryEncryptionHeader {
-  MessageIndicator mi{};
+  MiOctets mi{};
   uint8_t algid = 0;
   uint16_t kid = 0;
   uint8_t inner_sap = kSapUnencryptedKmm;  // 6 bits

@@ -38,11 +38,11 @@ Result<Bytes> Crypt(const SecretBytes& key, const AuxiliaryEncryptionHeader& h, 
 
 }  // namespace
 
-bool MiIsAllZeros(const MessageIndicator& mi) {
+bool MiIsAllZeros(const MiOctets& mi) {
   return std::all_of(mi.begin(), mi.begin() + 8, [](uint8_t b) { return b == 0; });
 }
 
-Bytes ExpandMiToAesIv(const MessageIndicator& mi) {
+Bytes ExpandMiToAesIv(const MiOctets& mi) {
   ByteReader r(ByteView(mi).first(8));
   uint64_t m = *r.U64("MI");
   ByteWriter w(kAesBlock);

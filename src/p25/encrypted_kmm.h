@@ -12,7 +12,7 @@
 namespace kb::p25 {
 
 // The 16-octet AES IV of the P25 data keystream: MI[0..7] || LFSR64(MI[0..7]).
-Bytes ExpandMiToAesIv(const MessageIndicator& mi);
+Bytes ExpandMiToAesIv(const MiOctets& mi);
 
 // header || (kmm XOR keystream). Fails with kUnsupported for an ALGID other than 0x84 and with
 // kInvalidArgument for an all-zero MI.
@@ -22,6 +22,6 @@ Result<Bytes> EncryptKmm(const SecretBytes& key, const AuxiliaryEncryptionHeader
 Result<Bytes> DecryptKmm(const SecretBytes& key, const EncryptedKmm& encrypted);
 
 // True when the first 8 MI octets (those that seed the LFSR) are all zero.
-bool MiIsAllZeros(const MessageIndicator& mi);
+bool MiIsAllZeros(const MiOctets& mi);
 
 }  // namespace kb::p25
