@@ -1,0 +1,90 @@
+// Command-line input helpers: files, standard input and the text forms of binary messages.
+#include "app/input.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "core/encoding.h"
+
+namespace kb::app {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+Result<std::string> ReadInput(std::string_view path) {
+  if (path.empty() || path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) return Fail(Error::Io(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view text, unsigned mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Fail(Error::Io(fmt::format("cannot create {}: {}", tmp, std::strerror(errno))));
+  ::fchmod(fd, mode);
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Fail(Error::Io(fmt::format("cannot write {}: {}", tmp, std::strerror(errno))));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return Fail(Error::Io(fmt::format("cannot sync {}: {}", tmp, std::strerror(errno))));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Fail(Error::Io(fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(errno))));
+  }
+  return Ok();
+}
+
+Result<Bytes> DecodeMessageText(std::string_view text) {
+  std::string_view t = Trim(text);
+  for (std::string_view prefix : {"a=key-mgmt:mikey", "key-mgmt:mikey", "mikey"}) {
+    if (StartsWith(t, prefix)) {
+      t = Trim(t.substr(prefix.size()));
+      return FromBase64(t, "MIKEY base64");
+    }
+  }
+  if (StartsWith(t, "0x") || StartsWith(t, "0X")) return FromHex(t.substr(2), "hex input");
+  bool hex = !t.empty();
+  for (char c : t) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) && !std::isspace(static_cast<unsigned char>(c))) {
+      hex = false;
+      break;
+    }
+  }
+  if (hex) {
+    if (auto h = FromHex(t, "hex input")) return h;
+  }
+  return FromBase64(t, "base64 input");
+}
+
+}  // namespace kb::app
