@@ -38,46 +38,16 @@ Result<Bytes> Crypt(const SecretBytes& key, const AuxiliaryEncryptionHeader& h, 
 
 }  // namespace
 
-bool MiIsAllZeros(const MessageIndicator& mi) {
+bool MiIsAllZeros(const MiOctets& mi) {
   return std::all_of(mi.begin(), mi.begin() + 8, [](uint8_t b) { return b == 0; });
 }
 
-Bytes ExpandMiToAesIv(const MessageIndicator& mi) {
+Bytes ExpandMiToAesIv(const MiOctets& mi) {
   ByteReader r(ByteView(mi).first(8));
   uint64_t m = *r.U64("MI");
   ByteWriter w(kAesBlock);
   w.U64(m).U64(NextMi64(m));
   return std::move(w).Take();
-}
-
-Result<AuxiliaryEncryptionHeader> DecodeAuxiliaryEncryptionHeader(ByteReader& r) {
-  AuxiliaryEncryptionHeader h;
-  KB_TRY(ByteView mi, r.Take(9, "Message Indicator"));
-  std::copy(mi.begin(), mi.end(), h.mi.begin());
-  KB_TRY(h.algid, r.U8("Algorithm ID"));
-  KB_TRY(h.kid, r.U16("Key ID"));
-  KB_TRY(uint8_t sap, r.U8("Inner SAP"));
-  h.inner_sap = sap & 0x3F;
-  h.reserved = static_cast<uint8_t>(sap >> 6);
-  return h;
-}
-
-Status EncodeAuxiliaryEncryptionHeader(const AuxiliaryEncryptionHeader& h, ByteWriter& w) {
-  if (h.inner_sap > 0x3F || h.reserved > 0x03) {
-    return Fail(Error::InvalidArgument("auxiliary encryption header: SAP octet out of range"));
-  }
-  w.Append(ByteView(h.mi)).U8(h.algid).U16(h.kid);
-  w.U8(static_cast<uint8_t>((h.reserved << 6) | h.inner_sap));
-  return Ok();
-}
-
-Result<EncryptedKmm> DecodeEncryptedKmm(ByteView user_data) {
-  ByteReader r(user_data);
-  EncryptedKmm e;
-  KB_TRY(e.header, DecodeAuxiliaryEncryptionHeader(r));
-  ByteView rest = r.Rest();
-  e.ciphertext.assign(rest.begin(), rest.end());
-  return e;
 }
 
 Result<Bytes> EncryptKmm(const SecretBytes& key, const AuxiliaryEncryptionHeader& header,

@@ -17,7 +17,7 @@ Result<DecryptionInstruction> DecodeDecryptionInstruction(ByteReader& r) {
   KB_TRY(d.kek_kid, r.U16("KEK Key ID"));
   if (dif == kDifMiFollows) {
     KB_TRY(ByteView mi, r.Take(9, "Message Indicator"));
-    MessageIndicator m{};
+    MiOctets m{};
     std::copy(mi.begin(), mi.end(), m.begin());
     d.mi = m;
   }

@@ -13,7 +13,8 @@
 
 namespace kb::p25 {
 
-using MessageIndicator = std::array<uint8_t, 9>;
+// The 9 octets of a Message Indicator as carried in a KMM (the 9th is reserved; kept as is).
+using MiOctets = std::array<uint8_t, 9>;
 
 // Decryption Instruction Format values.
 inline constexpr uint8_t kDifNone = 0x00;
@@ -23,7 +24,7 @@ inline constexpr uint8_t kDifMiFollows = 0x40;
 struct DecryptionInstruction {
   uint8_t kek_algid = 0;
   uint16_t kek_kid = 0;
-  std::optional<MessageIndicator> mi;  // DIF 0x40 when present, 0x00 otherwise
+  std::optional<MiOctets> mi;  // DIF 0x40 when present, 0x00 otherwise
 
   bool operator==(const DecryptionInstruction&) const = default;
 };

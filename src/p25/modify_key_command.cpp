@@ -28,7 +28,7 @@ Result<ModifyKeyCommand> ModifyKeyCommand::DecodeBody(ByteReader& r) {
   KB_TRY(c.decryption.kek_kid, r.U16("KEK Key ID"));
   if (dif == kDifMiFollows) {
     KB_TRY(ByteView mi, r.Take(9, "Message Indicator"));
-    MessageIndicator m{};
+    MiOctets m{};
     std::copy(mi.begin(), mi.end(), m.begin());
     c.decryption.mi = m;
   }

@@ -94,7 +94,7 @@ KeyItem Key(uint8_t format, uint16_t sln, uint16_t kid, size_t len, uint8_t fill
 
 TEST(KmmCodec, RekeyCommandTwoKeysetsWithMi) {
   RekeyCommand c;
-  c.decryption = {0x84, 0x0001, MessageIndicator{1, 2, 3, 4, 5, 6, 7, 8, 0}};
+  c.decryption = {0x84, 0x0001, MiOctets{1, 2, 3, 4, 5, 6, 7, 8, 0}};
   KeysetItem a{0x00, 1, 0x84, 3, {}};
   a.keys.push_back(Key(0x00, 0x0010, 0x0101, 3, 0xA1));
   a.keys.push_back(Key(0x00, 0x0011, 0x0102, 3, 0xA2));
