@@ -388,6 +388,13 @@ Result<int64_t> KmfEngine::WarmStart(std::string_view org, Rsi rsi, TimePoint no
   for (const auto& g : groups)
     if (g.org == org) slns.insert(g.slns.begin(), g.slns.end());
   KB_TRY(auto teks, store_.ListTeks(org));
+  KB_TRY(auto keysets, store_.ListKeysets(org));
+  // Warm-Start-Command names no keyset: the unit stores the key in its active keyset, so only
+  // the organisation's active keyset is sent.
+  auto active =
+      std::find_if(keysets.begin(), keysets.end(), [](const Keyset& k) { return k.active; });
+  if (active == keysets.end())
+    return Fail(Error::NotFound(fmt::format("organisation {} has no active keyset", org)));
   Txn txn(store_);
   KB_CHECK(txn.Begin());
   Campaign c{0,
@@ -398,7 +405,7 @@ Result<int64_t> KmfEngine::WarmStart(std::string_view org, Rsi rsi, TimePoint no
              fmt::format("warm start unit {}", rsi)};
   KB_TRY(int64_t id, store_.AddCampaign(c));
   for (const auto& t : teks) {
-    if (!slns.contains(t.ref.sln)) continue;
+    if (!slns.contains(t.ref.sln) || t.ref.keyset_id != active->keyset_id) continue;
     CampaignParams p;
     p.keys.push_back(t.ref);
     Task task;

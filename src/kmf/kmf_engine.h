@@ -88,8 +88,8 @@ class KmfEngine {
   // Moves the unit to a new RSI once it confirms.
   Result<int64_t> ChangeRsi(std::string_view org, Rsi rsi, Rsi new_rsi, TimePoint now);
   Result<int64_t> Register(std::string_view org, Rsi rsi, TimePoint now);
-  // Warm start: one Warm-Start-Command per TEK the unit needs, each wrapped under its UKEK and
-  // acknowledged with Rekey-Acknowledgment (docs/kmf.md).
+  // Warm start: one Warm-Start-Command per TEK of the active keyset the unit needs, each
+  // wrapped under its UKEK and acknowledged with Rekey-Acknowledgment (docs/kmf.md).
   Result<int64_t> WarmStart(std::string_view org, Rsi rsi, TimePoint now);
 
   // --- I/O ---
