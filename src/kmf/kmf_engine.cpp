@@ -136,8 +136,8 @@ Status KmfEngine::RequireOrg(std::string_view org) {
   return Ok();
 }
 
-Result<Unit> KmfEngine::OwnedUnit(std::string_view org, Rsi rsi) {
-  KB_TRY(auto u, store_.FindUnit(rsi));
+Result<UnitSummary> KmfEngine::OwnedUnit(std::string_view org, Rsi rsi) {
+  KB_TRY(auto u, store_.FindUnitSummary(rsi));
   if (!u || u->org != org) return Fail(NoSuchUnit(org, rsi));
   return std::move(*u);
 }
@@ -194,7 +194,7 @@ Status KmfEngine::AddUnit(std::string_view org, Unit unit) {
   if (unit.mac_key.key.empty()) unit.mac_key = unit.ukek.Clone();
   if (unit.mac_key.algid != p25::kAlgidAes256 || unit.mac_key.key.size() != 32)
     return Fail(Error::InvalidArgument("MAC key: AES-256 (ALGID 0x84), 32 octets"));
-  KB_TRY(auto existing, store_.FindUnit(unit.rsi));
+  KB_TRY(auto existing, store_.FindUnitSummary(unit.rsi));
   if (existing && existing->org != org)
     return Fail(Error::Conflict(fmt::format("RSI {} is not available", unit.rsi)));
   return store_.PutUnit(unit);
@@ -217,10 +217,7 @@ Status KmfEngine::DeleteGroup(std::string_view org, std::string_view name) {
   return store_.DeleteGroup(org, name);
 }
 
-Result<UnitInfo> KmfEngine::GetUnit(std::string_view org, Rsi rsi) {
-  KB_TRY(Unit u, OwnedUnit(org, rsi));
-  return UnitInfo{u.rsi, u.org, u.state, u.ukek.kid, u.mac_key.kid, u.last_mn, u.mnp};
-}
+Result<UnitInfo> KmfEngine::GetUnit(std::string_view org, Rsi rsi) { return OwnedUnit(org, rsi); }
 
 Result<std::vector<KeyRef>> KmfEngine::ListKeys(std::string_view org) {
   KB_CHECK(RequireOrg(org));
@@ -257,7 +254,7 @@ Result<int64_t> KmfEngine::StartCampaign(std::string_view org, CampaignKind kind
 }
 
 Result<int64_t> KmfEngine::RekeyUnit(std::string_view org, Rsi rsi, TimePoint now) {
-  KB_TRY(Unit u, OwnedUnit(org, rsi));
+  KB_TRY(UnitSummary u, OwnedUnit(org, rsi));
   if (u.state == UnitState::kZeroized)
     return Fail(Error::Conflict(fmt::format("unit {} is zeroized", rsi)));
   return StartCampaign(org, CampaignKind::kRekey, {}, {rsi}, now,
@@ -270,7 +267,7 @@ Result<int64_t> KmfEngine::RekeyGroup(std::string_view org, std::string_view nam
   if (!g) return Fail(Error::NotFound(fmt::format("no group {} in organisation {}", name, org)));
   std::vector<Rsi> units;
   for (Rsi r : g->members) {
-    KB_TRY(Unit u, OwnedUnit(org, r));
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
     if (u.state != UnitState::kZeroized) units.push_back(r);
   }
   return StartCampaign(org, CampaignKind::kRekey, {}, units, now,
@@ -283,7 +280,7 @@ Result<int64_t> KmfEngine::RekeyAll(std::string_view org, TimePoint now) {
   std::vector<Rsi> units;
   units.reserve(all.size());
   for (Rsi r : all) {
-    KB_TRY(Unit u, OwnedUnit(org, r));
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
     if (u.state != UnitState::kZeroized) units.push_back(r);
   }
   return StartCampaign(org, CampaignKind::kRekey, {}, units, now, "rekey all units");
@@ -297,7 +294,7 @@ Result<std::vector<Rsi>> KmfEngine::UnitsNeedingSln(std::string_view org, uint16
       rsis.insert(g.members.begin(), g.members.end());
   std::vector<Rsi> out;
   for (Rsi r : rsis) {
-    KB_TRY(Unit u, OwnedUnit(org, r));
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
     if (u.state != UnitState::kZeroized) out.push_back(r);
   }
   return out;
@@ -325,7 +322,7 @@ Result<int64_t> KmfEngine::Changeover(std::string_view org, uint8_t superseded, 
   KB_TRY(auto all, store_.ListUnits(org));
   std::vector<Rsi> units;
   for (Rsi r : all) {
-    KB_TRY(Unit u, OwnedUnit(org, r));
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
     if (u.state != UnitState::kZeroized) units.push_back(r);
   }
   CampaignParams p;
@@ -336,7 +333,7 @@ Result<int64_t> KmfEngine::Changeover(std::string_view org, uint8_t superseded, 
 }
 
 Result<int64_t> KmfEngine::Zeroize(std::string_view org, Rsi rsi, TimePoint now) {
-  KB_TRY(Unit u, OwnedUnit(org, rsi));
+  KB_TRY(UnitSummary u, OwnedUnit(org, rsi));
   // Other commands to a lost unit are pointless and would delay the zeroize: cancel them.
   Txn txn(store_);
   KB_CHECK(txn.Begin());
@@ -365,7 +362,7 @@ Result<int64_t> KmfEngine::Inventory(std::string_view org, Rsi rsi, uint8_t inve
 Result<int64_t> KmfEngine::ChangeRsi(std::string_view org, Rsi rsi, Rsi new_rsi, TimePoint now) {
   KB_CHECK(OwnedUnit(org, rsi));
   if (new_rsi == 0 || new_rsi > kMaxRsi) return Fail(Error::InvalidArgument("new RSI"));
-  KB_TRY(auto clash, store_.FindUnit(new_rsi));
+  KB_TRY(auto clash, store_.FindUnitSummary(new_rsi));
   if (clash) return Fail(Error::Conflict(fmt::format("RSI {} is not available", new_rsi)));
   CampaignParams p;
   p.new_rsi = new_rsi;
@@ -380,7 +377,7 @@ Result<int64_t> KmfEngine::Register(std::string_view org, Rsi rsi, TimePoint now
 }
 
 Result<int64_t> KmfEngine::WarmStart(std::string_view org, Rsi rsi, TimePoint now) {
-  KB_TRY(Unit u, OwnedUnit(org, rsi));
+  KB_TRY(UnitSummary u, OwnedUnit(org, rsi));
   if (u.state == UnitState::kZeroized)
     return Fail(Error::Conflict(fmt::format("unit {} is zeroized", rsi)));
   KB_TRY(auto groups, store_.GroupsOfUnit(rsi));
@@ -555,6 +552,14 @@ Status KmfEngine::SendTask(Task& task, TimePoint now, TickCache& cache,
   return Ok();
 }
 
+Status KmfEngine::SendOrFail(Task& task, TimePoint now, TickCache& cache,
+                             std::vector<Outbound>& out) {
+  auto st = SendTask(task, now, cache, out);
+  if (st || st.error().kind() == ErrorKind::kIo) return st;
+  // A command that cannot be built (a damaged key record, say) fails its task, not the batch.
+  return FailTask(task, now, 0xFF, "cannot build the command: " + st.error().message());
+}
+
 Status KmfEngine::SendHeadIfDue(Rsi rsi, TimePoint now, TickCache& cache,
                                 std::vector<Outbound>& out) {
   // Loops past tasks that finish without sending (nothing to send, retries exhausted).
@@ -567,7 +572,7 @@ Status KmfEngine::SendHeadIfDue(Rsi rsi, TimePoint now, TickCache& cache,
       continue;
     }
     size_t before = out.size();
-    KB_CHECK(SendTask(*head, now, cache, out));
+    KB_CHECK(SendOrFail(*head, now, cache, out));
     if (out.size() > before) return Ok();
   }
   return Ok();
@@ -587,7 +592,7 @@ Result<std::vector<Outbound>> KmfEngine::Tick(TimePoint now) {
       continue;
     }
     size_t before = out.size();
-    KB_CHECK(SendTask(t, now, cache, out));
+    KB_CHECK(SendOrFail(t, now, cache, out));
     if (out.size() == before) KB_CHECK(SendHeadIfDue(t.rsi, now, cache, out));
   }
   KB_CHECK(txn.Commit());

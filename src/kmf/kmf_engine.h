@@ -41,15 +41,7 @@ struct Outbound {
 };
 
 // What an operator can see of a unit (never key values).
-struct UnitInfo {
-  Rsi rsi = 0;
-  std::string org;
-  UnitState state = UnitState::kActive;
-  uint16_t ukek_kid = 0;
-  uint16_t mac_kid = 0;
-  uint16_t last_mn = 0;
-  uint16_t mnp = 0;
-};
+using UnitInfo = UnitSummary;
 
 class KmfEngine {
  public:
@@ -113,12 +105,14 @@ class KmfEngine {
  private:
   struct TickCache;
   Status RequireOrg(std::string_view org);
-  Result<Unit> OwnedUnit(std::string_view org, Rsi rsi);
+  // The unit if it belongs to org (its keys are not unsealed); kNotFound otherwise.
+  Result<UnitSummary> OwnedUnit(std::string_view org, Rsi rsi);
   Result<int64_t> StartCampaign(std::string_view org, CampaignKind kind,
                                 const CampaignParams& params, const std::vector<Rsi>& units,
                                 TimePoint now, std::string description);
   Result<std::vector<Rsi>> UnitsNeedingSln(std::string_view org, uint16_t sln);
   Status SendTask(Task& task, TimePoint now, TickCache& cache, std::vector<Outbound>& out);
+  Status SendOrFail(Task& task, TimePoint now, TickCache& cache, std::vector<Outbound>& out);
   Status FailTask(Task& task, TimePoint now, uint8_t status, std::string detail);
   Status FinishTask(Task& task, TimePoint now, std::string detail);
   Status SendHeadIfDue(Rsi rsi, TimePoint now, TickCache& cache, std::vector<Outbound>& out);

@@ -44,6 +44,8 @@ class KmfStore {
   // if the RSI belongs to another organisation.
   virtual Status PutUnit(const Unit& unit) = 0;
   virtual Result<std::optional<Unit>> FindUnit(Rsi rsi) = 0;
+  // The unit without its keys (nothing is unsealed).
+  virtual Result<std::optional<UnitSummary>> FindUnitSummary(Rsi rsi) = 0;
   virtual Result<std::vector<Rsi>> ListUnits(std::string_view org) = 0;
   virtual Status SetUnitLastMn(Rsi rsi, uint16_t last_mn) = 0;
   virtual Status SetUnitState(Rsi rsi, UnitState state) = 0;

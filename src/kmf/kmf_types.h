@@ -94,6 +94,17 @@ struct Unit {
   }
 };
 
+// What can be known of a unit without unsealing its keys (ownership checks, operator views).
+struct UnitSummary {
+  Rsi rsi = 0;
+  std::string org;
+  UnitState state = UnitState::kActive;
+  uint16_t ukek_kid = 0;
+  uint16_t mac_kid = 0;
+  uint16_t last_mn = 0;
+  uint16_t mnp = 0;
+};
+
 // A group (MC service group or temporary group) and the key slots its members must hold:
 // every TEK of the organisation whose SLN is listed, in every keyset.
 struct Group {

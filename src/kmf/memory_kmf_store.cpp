@@ -73,6 +73,14 @@ Result<std::optional<Unit>> MemoryKmfStore::FindUnit(Rsi rsi) {
   return std::optional<Unit>{it->second.Clone()};
 }
 
+Result<std::optional<UnitSummary>> MemoryKmfStore::FindUnitSummary(Rsi rsi) {
+  auto it = units_.find(rsi);
+  if (it == units_.end()) return std::optional<UnitSummary>{};
+  const Unit& u = it->second;
+  return std::optional<UnitSummary>{
+      UnitSummary{u.rsi, u.org, u.state, u.ukek.kid, u.mac_key.kid, u.last_mn, u.mnp}};
+}
+
 Result<std::vector<Rsi>> MemoryKmfStore::ListUnits(std::string_view org) {
   std::vector<Rsi> out;
   for (const auto& [rsi, u] : units_)

@@ -32,6 +32,7 @@ class MemoryKmfStore final : public KmfStore {
 
   Status PutUnit(const Unit& unit) override;
   Result<std::optional<Unit>> FindUnit(Rsi rsi) override;
+  Result<std::optional<UnitSummary>> FindUnitSummary(Rsi rsi) override;
   Result<std::vector<Rsi>> ListUnits(std::string_view org) override;
   Status SetUnitLastMn(Rsi rsi, uint16_t last_mn) override;
   Status SetUnitState(Rsi rsi, UnitState state) override;

@@ -375,6 +375,18 @@ Result<std::optional<Unit>> SqliteKmfStore::FindUnit(Rsi rsi) {
   return std::optional<Unit>{std::move(u)};
 }
 
+Result<std::optional<kmf::UnitSummary>> SqliteKmfStore::FindUnitSummary(Rsi rsi) {
+  KB_TRY(Stmt s, Prepare("SELECT org, state, ukek_kid, mac_kid, last_mn, mnp FROM unit "
+                         "WHERE rsi = ?1"));
+  s.Int(1, rsi);
+  KB_TRY(bool row, s.Step());
+  if (!row) return std::optional<kmf::UnitSummary>{};
+  return std::optional<kmf::UnitSummary>{
+      kmf::UnitSummary{rsi, s.ColText(0), static_cast<kmf::UnitState>(s.ColInt(1)),
+                       static_cast<uint16_t>(s.ColInt(2)), static_cast<uint16_t>(s.ColInt(3)),
+                       static_cast<uint16_t>(s.ColInt(4)), static_cast<uint16_t>(s.ColInt(5))}};
+}
+
 Result<std::vector<Rsi>> SqliteKmfStore::ListUnits(std::string_view org) {
   KB_TRY(Stmt s, Prepare("SELECT rsi FROM unit WHERE org = ?1 ORDER BY rsi"));
   s.Text(1, org);

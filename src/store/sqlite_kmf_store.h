@@ -49,6 +49,7 @@ class SqliteKmfStore final : public kmf::KmfStore {
 
   Status PutUnit(const kmf::Unit& unit) override;
   Result<std::optional<kmf::Unit>> FindUnit(kmf::Rsi rsi) override;
+  Result<std::optional<kmf::UnitSummary>> FindUnitSummary(kmf::Rsi rsi) override;
   Result<std::vector<kmf::Rsi>> ListUnits(std::string_view org) override;
   Status SetUnitLastMn(kmf::Rsi rsi, uint16_t last_mn) override;
   Status SetUnitState(kmf::Rsi rsi, kmf::UnitState state) override;

@@ -1,6 +1,7 @@
 // TIA-102.AACA KMF campaigns survive a restart: close the SQLite store in the middle of a
 // campaign, reopen it, resume and complete.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -121,6 +122,37 @@ TEST_F(KmfRestartTest, EveryOperationRunsOnTheSqliteStore) {
   }
   EXPECT_EQ(kmf.GetUnit("police", 1002).value().state, UnitState::kZeroized);
   EXPECT_TRUE(kmf.GetUnit("police", 1033));
+}
+
+TEST_F(KmfRestartTest, ADamagedKeyRecordFailsItsTaskOnly) {
+  {
+    auto db = OpenStore();
+    ASSERT_TRUE(db);
+    KmfEngine kmf(*db);
+    Populate(kmf);
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "UPDATE unit SET ukek = (SELECT ukek FROM unit WHERE rsi = 1001) "
+                         "WHERE rsi = 1002",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto db = OpenStore();
+  ASSERT_TRUE(db);
+  KmfEngine kmf(*db);
+  auto id = kmf.RekeyGroup("police", "tac", kT0).value();
+  auto out = kmf.Tick(kT0);
+  ASSERT_TRUE(out) << out.error().ToString();
+  EXPECT_EQ(out->size(), 2u);
+  auto st = kmf.GetCampaignStatus("police", id).value();
+  EXPECT_EQ(st.failed, 1u);
+  for (const auto& t : st.tasks) {
+    if (t.rsi == 1002) {
+      EXPECT_EQ(t.detail, "cannot build the command: sealed key unit|1002|ukek: tag mismatch");
+    }
+  }
 }
 
 }  // namespace
