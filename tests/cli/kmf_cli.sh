@@ -37,7 +37,7 @@ gen=$(tr -d '\n' < "$dir/1002.ukek")
 for secret in "$ukek" "$tek" "$gen"; do
   grep -qi "$secret" "$dir/out" && fail "key printed"
   for f in "$state"/kmf.db*; do
-    xxd -p "$f" | tr -d '\n' | grep -qi "$secret" && fail "key in the clear in $f"
+    od -An -v -tx1 "$f" | tr -d " \n" | grep -qi "$secret" && fail "key in the clear in $f"
   done
 done
 echo "kmf cli: ok"
