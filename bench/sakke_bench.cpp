@@ -543,3 +543,20 @@ void BM_Sakke_CombMul2(benchmark::State& state) {
 BENCHMARK(BM_Sakke_CombMul2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+namespace {
+
+void BM_Sakke_CtSelectRow128x32(benchmark::State& state) {
+  std::vector<uint64_t> table(128 * 32, 7);
+  uint64_t out[32];
+  uint32_t idx = 5;
+  for (auto _ : state) {
+    kb::crypto::sakke::CtSelectRow(out, table.data(), 128, 32, idx);
+    idx = (idx + static_cast<uint32_t>(out[0] & 1) * 3) & 127;
+    benchmark::DoNotOptimize(out);
+  }
+  Rate(state);
+}
+BENCHMARK(BM_Sakke_CtSelectRow128x32);
+
+}  // namespace

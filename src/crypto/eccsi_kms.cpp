@@ -28,7 +28,7 @@ Result<std::optional<UserKeys>> IssueWith(const BIGNUM* ksak, ByteView kpak, Byt
   KB_TRY(in::Point pvt, in::MulGenerator(v, ctx));
   KB_TRY(Bytes pvt_octets, in::EncodePoint(pvt.get(), ctx));
   // HS = hash(G || KPAK || ID || PVT), then SSK = KSAK + HS * v mod q.
-  KB_TRY(in::Digest hs, in::HashHs(kpak, id, pvt_octets));
+  in::Digest hs = in::HashHs(kpak, id, pvt_octets);
   KB_TRY(in::Bn hs_q, in::PublicInteger(hs));
   KB_CHECK(in::ReduceModQ(hs_q.get(), hs_q.get(), ctx));
   KB_TRY(in::Bn hs_v, in::NewBn());

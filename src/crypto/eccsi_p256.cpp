@@ -1,7 +1,6 @@
 // RFC 6507 / RFC 6509 ECCSI internals: NIST P-256 arithmetic on OpenSSL 3 EC_* and BN_* APIs.
 #include "crypto/eccsi_p256.h"
 
-#include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
 #include <cstdio>
@@ -18,7 +17,6 @@ struct Curve {
   BIGNUM* p = nullptr;
   BIGNUM* q_minus_2 = nullptr;
   BN_MONT_CTX* mont_q = nullptr;
-  EVP_MD* sha256 = nullptr;
   Bytes g_octets;
 
   Curve() {
@@ -28,9 +26,8 @@ struct Curve {
     p = BN_new();
     q_minus_2 = BN_new();
     mont_q = BN_MONT_CTX_new();
-    sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     bool ok = ctx != nullptr && group != nullptr && q != nullptr && p != nullptr &&
-              q_minus_2 != nullptr && mont_q != nullptr && sha256 != nullptr &&
+              q_minus_2 != nullptr && mont_q != nullptr &&
               BN_copy(q, EC_GROUP_get0_order(group)) != nullptr &&
               EC_GROUP_get_curve(group, p, nullptr, nullptr, ctx) == 1 &&
               BN_copy(q_minus_2, q) != nullptr && BN_sub_word(q_minus_2, 2) == 1 &&
@@ -42,14 +39,13 @@ struct Curve {
     }
     BN_CTX_free(ctx);
     if (!ok) {
-      // Without P-256 and SHA-256 the library cannot do anything useful; this is a broken
+      // Without P-256 the library cannot do anything useful; this is a broken
       // installation, not an input error.
-      std::fputs("keybridge: OpenSSL P-256/SHA-256 is unavailable; aborting\n", stderr);
+      std::fputs("keybridge: OpenSSL P-256 is unavailable; aborting\n", stderr);
       std::abort();
     }
   }
   ~Curve() {
-    EVP_MD_free(sha256);
     BN_MONT_CTX_free(mont_q);
     BN_free(q_minus_2);
     BN_free(p);
@@ -112,24 +108,6 @@ Result<Point> NewPoint() {
   Point point(EC_POINT_new(Group()));
   if (!point) return Fail(OpenSslFailure("EC_POINT_new"));
   return point;
-}
-
-Result<Digest> Hash(std::initializer_list<ByteView> parts) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!md || EVP_DigestInit_ex2(md.get(), TheCurve().sha256, nullptr) != 1) {
-    return Fail(OpenSslFailure("SHA-256 init"));
-  }
-  for (ByteView part : parts) {
-    if (EVP_DigestUpdate(md.get(), part.data(), part.size()) != 1) {
-      return Fail(OpenSslFailure("SHA-256 update"));
-    }
-  }
-  Digest out{};
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(md.get(), out.data(), &len) != 1 || len != out.size()) {
-    return Fail(OpenSslFailure("SHA-256 final"));
-  }
-  return out;
 }
 
 Result<Point> DecodePoint(ByteView octets, std::string_view field, BN_CTX* ctx,
@@ -325,10 +303,10 @@ Result<Point> ComputeY(const Digest& hs, const EC_POINT* pvt, const EC_POINT* kp
   return MulAdd(hs_int.get(), pvt, kpak, ctx);
 }
 
-Result<Digest> HashHs(ByteView kpak, ByteView id, ByteView pvt) {
-  return Hash({GeneratorOctets(), kpak, id, pvt});
+Digest HashHs(ByteView kpak, ByteView id, ByteView pvt) {
+  return Sha256({GeneratorOctets(), kpak, id, pvt});
 }
 
-Result<Digest> HashHe(ByteView hs, ByteView r, ByteView message) { return Hash({hs, r, message}); }
+Digest HashHe(ByteView hs, ByteView r, ByteView message) { return Sha256({hs, r, message}); }
 
 }  // namespace kb::crypto::eccsi::internal

@@ -9,14 +9,13 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 
-#include <array>
-#include <initializer_list>
 #include <memory>
 #include <string_view>
 
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/secret.h"
+#include "crypto/hash.h"
 
 namespace kb::crypto::eccsi::internal {
 
@@ -33,7 +32,7 @@ using Bn = std::unique_ptr<BIGNUM, BnDeleter>;
 using Point = std::unique_ptr<EC_POINT, PointDeleter>;
 using Ctx = std::unique_ptr<BN_CTX, CtxDeleter>;
 
-using Digest = std::array<uint8_t, 32>;
+using Digest = Sha256Digest;
 
 // The P-256 group (shared, immutable after first use, safe from any thread).
 const EC_GROUP* Group();
@@ -46,9 +45,6 @@ ByteView GeneratorOctets();
 Result<Ctx> NewCtx();
 Result<Bn> NewBn();
 Result<Point> NewPoint();
-
-// SHA-256 over the concatenation of parts (EVP directly; the crypto/hash.h module is separate).
-Result<Digest> Hash(std::initializer_list<ByteView> parts);
 
 // Decodes a 65-octet uncompressed point (0x04 || x || y): kMalformed naming `field` when the
 // length or prefix is wrong, a coordinate is not below p, or the point is not on the curve.
@@ -90,8 +86,8 @@ Result<Bn> AffineX(const EC_POINT* point, BN_CTX* ctx);
 Result<Point> ComputeY(const Digest& hs, const EC_POINT* pvt, const EC_POINT* kpak, BN_CTX* ctx);
 
 // HS = SHA-256(G || KPAK || ID || PVT) (RFC 6507 5.1.1 step 3 and 5.2.2 step 2).
-Result<Digest> HashHs(ByteView kpak, ByteView id, ByteView pvt);
+Digest HashHs(ByteView kpak, ByteView id, ByteView pvt);
 // HE = SHA-256(HS || r || M) (RFC 6507 5.2.1 step 3 and 5.2.2 step 3).
-Result<Digest> HashHe(ByteView hs, ByteView r, ByteView message);
+Digest HashHe(ByteView hs, ByteView r, ByteView message);
 
 }  // namespace kb::crypto::eccsi::internal

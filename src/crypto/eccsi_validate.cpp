@@ -18,7 +18,7 @@ Result<Bytes> ValidateUserKeys(ByteView kpak, ByteView id, const UserKeys& keys)
   auto ssk = in::SecretScalar(keys.ssk.Reveal(), "SSK");
   if (!ssk) return Fail(Error::CryptoFailure("SSK: not in [1, q-1]"));
   // Step 2: HS = hash(G || KPAK || ID || PVT).
-  KB_TRY(in::Digest hs, in::HashHs(kpak, id, keys.pvt));
+  in::Digest hs = in::HashHs(kpak, id, keys.pvt);
   // Step 3: KPAK == [SSK]G - [HS]PVT, checked as [SSK]G == [HS]PVT + KPAK.
   KB_TRY(in::Point y, in::ComputeY(hs, pvt_point.get(), kpak_point.get(), ctx.get()));
   KB_TRY(in::Point ssk_g, in::MulGenerator(ssk->get(), ctx.get()));

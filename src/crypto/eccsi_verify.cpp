@@ -43,7 +43,7 @@ Result<Verifier> Verifier::Create(ByteView kpak, ByteView id, ByteView pvt) {
   // Step 1: PVT on the curve (and, having a 65-octet form, not infinity).
   KB_TRY(in::Point pvt_point, in::DecodePoint(pvt, "PVT", ctx.get()));
   // Step 2: HS = hash(G || KPAK || ID || PVT). Step 4: Y = [HS]PVT + KPAK.
-  KB_TRY(in::Digest hs, in::HashHs(kpak, id, pvt));
+  in::Digest hs = in::HashHs(kpak, id, pvt);
   KB_TRY(in::Point y, in::ComputeY(hs, pvt_point.get(), kpak_point.get(), ctx.get()));
   if (EC_POINT_is_at_infinity(in::Group(), y.get()) == 1) {
     // [HS]PVT = -KPAK: no SSK can exist for this PVT ([SSK]G = Y would need SSK = 0).
@@ -81,7 +81,7 @@ Status Verifier::Verify(ByteView message, ByteView signature) const {
   }
 
   // Step 3: HE = hash(HS || r || M).
-  KB_TRY(in::Digest he_octets, in::HashHe(state_->hs, r_octets, message));
+  in::Digest he_octets = in::HashHe(state_->hs, r_octets, message);
   KB_TRY(in::Bn he, in::PublicInteger(he_octets));
   KB_CHECK(in::ReduceModQ(he.get(), he.get(), ctx.get()));
   // Step 5: J = [s]([HE]G + [r]Y) = [s * HE]G + [s * r]Y. Everything here is public.

@@ -189,6 +189,43 @@ void FpInv(Fp& r, const Fp& a) {
   SecureWipe(scratch, sizeof(scratch));
 }
 
+namespace {
+
+// The scan with a compile-time row size and a local accumulator, so the compiler vectorises it.
+template <size_t kWords>
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void SelectRowFixed(uint64_t* __restrict out, const uint64_t* __restrict table, size_t entries,
+                    uint32_t index) {
+  uint64_t acc[kWords] = {};
+  for (size_t u = 0; u < entries; ++u) {
+    uint64_t x = static_cast<uint64_t>(static_cast<uint32_t>(u) ^ index);
+    uint64_t m = ((x | (0 - x)) >> 63) - 1;
+    const uint64_t* row = table + u * kWords;
+    for (size_t w = 0; w < kWords; ++w) acc[w] |= row[w] & m;
+  }
+  for (size_t w = 0; w < kWords; ++w) out[w] = acc[w];
+}
+
+}  // namespace
+
+void CtSelectRow(uint64_t* out, const uint64_t* table, size_t entries, size_t words,
+                 uint32_t index) {
+  if (words == kLimbs) {
+    SelectRowFixed<kLimbs>(out, table, entries, index);
+  } else if (words == 2 * kLimbs) {
+    SelectRowFixed<2 * kLimbs>(out, table, entries, index);
+  } else {
+    for (size_t w = 0; w < words; ++w) out[w] = 0;
+    for (size_t u = 0; u < entries; ++u) {
+      uint64_t x = static_cast<uint64_t>(static_cast<uint32_t>(u) ^ index);
+      uint64_t m = ((x | (0 - x)) >> 63) - 1;
+      for (size_t w = 0; w < words; ++w) out[w] |= table[u * words + w] & m;
+    }
+  }
+}
+
 uint64_t FpIsZeroMask(const Fp& a) {
   uint64_t x = 0;
   for (int i = 0; i < kLimbs; ++i) x |= a.l[i];

@@ -55,6 +55,10 @@ void FpInv(Fp& r, const Fp& a);
 // All-ones mask if a == 0 / a == b, else 0; constant time.
 uint64_t FpIsZeroMask(const Fp& a);
 uint64_t FpEqualMask(const Fp& a, const Fp& b);
+// Copies entry `index` of a table of `entries` rows of `words` 64-bit words into out, reading
+// every row and keeping one by mask (constant-time table lookup; vectorised where available).
+void CtSelectRow(uint64_t* out, const uint64_t* table, size_t entries, size_t words,
+                 uint32_t index);
 // r = mask ? a : b (mask all ones or zero).
 void FpSelect(Fp& r, uint64_t mask, const Fp& a, const Fp& b);
 // r = mask ? -a : a.

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "core/encoding.h"
@@ -24,11 +25,6 @@ Fp Small(uint64_t v) {
   Limbs l{};
   l[0] = v;
   return FpFromLimbs(l);
-}
-
-uint64_t IsZero32(uint32_t x) {
-  uint64_t y = x;
-  return ((y | (0 - y)) >> 63) - 1;
 }
 
 }  // namespace
@@ -293,17 +289,14 @@ void FixedBaseComb::Recode(const Scalar& k, Recoded& out) {
 }
 
 void FixedBaseComb::Lookup(AffinePoint& out, uint32_t index, uint64_t neg) const {
-  AffinePoint acc{};
-  for (uint32_t u = 0; u < static_cast<uint32_t>(kEntries); ++u) {
-    uint64_t m = IsZero32(u ^ index);
-    const AffinePoint& e = table_[u];
-    for (int i = 0; i < kLimbs; ++i) {
-      acc.x.l[i] |= e.x.l[i] & m;
-      acc.y.l[i] |= e.y.l[i] & m;
-    }
-  }
-  out.x = acc.x;
-  FpCondNeg(out.y, neg, acc.y);
+  static_assert(sizeof(AffinePoint) == 2 * kLimbs * sizeof(uint64_t));
+  uint64_t row[2 * kLimbs];
+  CtSelectRow(row, reinterpret_cast<const uint64_t*>(table_.data()), table_.size(), 2 * kLimbs,
+              index);
+  Fp y;
+  std::memcpy(out.x.l.data(), row, sizeof(Fp));
+  std::memcpy(y.l.data(), row + kLimbs, sizeof(Fp));
+  FpCondNeg(out.y, neg, y);
 }
 
 JacobianPoint FixedBaseComb::Mul(const Scalar& k, uint64_t* exceptional) const {

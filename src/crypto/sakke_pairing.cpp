@@ -26,11 +26,6 @@ Fp Three(const Fp& a) {
   return t;
 }
 
-uint64_t IsZero32(uint32_t x) {
-  uint64_t y = x;
-  return ((y | (0 - y)) >> 63) - 1;
-}
-
 // One doubling step of the Jacobian loop: updates c and returns the line parts
 // numerator_c (coefficient of Qx), numerator_a and the denominator, so that the line at psi(Q)
 // is ((na + nc*Qx) + den*Qy*i) up to an F_p factor.
@@ -278,11 +273,10 @@ PfPowTable::PfPowTable(const Fp& g) {
 }
 
 void PfPowTable::Lookup(Fp& out, uint32_t index, uint64_t neg) const {
-  Fp acc{};
-  for (uint32_t u = 0; u < table_.size(); ++u) {
-    uint64_t m = IsZero32(u ^ index);
-    for (int i = 0; i < kLimbs; ++i) acc.l[i] |= table_[u].l[i] & m;
-  }
+  static_assert(sizeof(Fp) == kLimbs * sizeof(uint64_t));
+  Fp acc;
+  CtSelectRow(acc.l.data(), reinterpret_cast<const uint64_t*>(table_.data()), table_.size(), kLimbs,
+              index);
   FpCondNeg(out, neg, acc);
 }
 

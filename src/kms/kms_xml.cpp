@@ -240,6 +240,12 @@ Result<NtpTime> DateTime(pugi::xml_node e) {
   KB_TRY(std::string t, NonEmptyText(e));
   auto r = NtpTime::ParseIso8601(t);
   if (!r) return Fail(std::move(r).error().Within(Where(e)));
+  // NtpTime holds NTP era 0 only (up to 2036-02-07T06:28:15Z); a later time (the D.3.4 example
+  // has ValidTo in 2100) would wrap to the past. Such a time is clamped to the era's last second.
+  int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+  if (year > 2036 || (year == 2036 && r->seconds() < kNtpUnixOffsetSeconds)) {
+    return NtpTime::FromSeconds(UINT32_MAX);
+  }
   return *r;
 }
 
@@ -385,6 +391,12 @@ void AddKey(pugi::xml_node parent, const char* name, ByteView key) {
   }
   out[key.size() * 2] = 0;
   e.append_child(pugi::node_pcdata).set_value(reinterpret_cast<const char*>(out.data()));
+}
+
+std::string SerializeRaw(pugi::xml_node e) {
+  StringWriter w;
+  e.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return std::move(w.out);
 }
 
 std::string Serialize(const pugi::xml_document& doc) {
