@@ -51,6 +51,43 @@ bool IEquals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// oSIP 5.3 leaks the first Content-Type of a MIME body part that has two (osip_body_parse_mime
+// overwrites it). A peer could grow our memory with such messages, so they are refused before
+// oSIP sees them. The scan is deliberately coarse: after any line starting with "--" (a
+// delimiter) and up to the next empty line (the end of the part's headers), two lines naming
+// Content-Type (or its compact form "c") are refused.
+bool PartHasTwoContentTypes(std::string_view text) {
+  size_t body = text.find("\r\n\r\n");
+  if (body == std::string_view::npos) return false;
+  std::string_view rest = text.substr(body + 4);
+  bool in_part_headers = false;
+  int content_types = 0;
+  while (!rest.empty()) {
+    size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with("--")) {
+      in_part_headers = true;
+      content_types = 0;
+      continue;
+    }
+    if (!in_part_headers) continue;
+    if (line.empty()) {
+      in_part_headers = false;
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    if (IEquals(name, "Content-Type") || IEquals(name, "c")) {
+      if (++content_types > 1) return true;
+    }
+  }
+  return false;
+}
+
 osip_via_t* TopVia(const osip_message_t* m) {
   return static_cast<osip_via_t*>(osip_list_get(&m->vias, 0));
 }
@@ -95,6 +132,9 @@ Result<SipMessage> SipMessage::Parse(std::string_view text) {
   if (osip_message_init(&m) != 0) return Fail(Error::Internal("SIP: out of memory"));
   SipMessage msg(m);
   if (text.empty()) return Fail(Error::Malformed("SIP: empty message"));
+  if (PartHasTwoContentTypes(text)) {
+    return Fail(Error::Malformed("SIP: multipart body: a part has two Content-Type headers"));
+  }
   if (osip_message_parse(m, text.data(), text.size()) != 0) {
     return Fail(Error::Malformed("SIP: start line, a header or the body does not parse"));
   }
@@ -135,7 +175,9 @@ Result<SipMessage> SipMessage::Parse(std::string_view text) {
 std::optional<SipMessage> SipMessage::ParseForErrorResponse(std::string_view text) {
   EnsureOsipInitialised();
   osip_message_t* m = nullptr;
-  if (text.empty() || osip_message_init(&m) != 0) return std::nullopt;
+  if (text.empty() || PartHasTwoContentTypes(text) || osip_message_init(&m) != 0) {
+    return std::nullopt;
+  }
   SipMessage msg(m);
   if (osip_message_parse(m, text.data(), text.size()) != 0) return std::nullopt;
   if (m->sip_method == nullptr || TopVia(m) == nullptr || m->from == nullptr || m->to == nullptr ||
@@ -188,8 +230,7 @@ Result<SipMessage> SipMessage::ResponseTo(const SipMessage& request, int status,
   if (m->from == nullptr || m->to == nullptr || m->call_id == nullptr || m->cseq == nullptr) {
     return Fail(Error::InvalidArgument("SIP: request lacks From, To, Call-ID or CSeq"));
   }
-  osip_generic_param_t* tag = nullptr;
-  if (status > 100 && osip_to_get_tag(m->to, &tag) != 0) {
+  if (status > 100 && FindParam(&m->to->gen_params, "tag") == nullptr) {
     osip_to_set_tag(m->to, osip_strdup(RandomToken(6).c_str()));
   }
   return msg;
@@ -234,16 +275,18 @@ std::string SipMessage::FromUri() const {
   return msg_->from ? ToStr<osip_uri_t>(&osip_uri_to_str, msg_->from->url) : std::string();
 }
 std::string SipMessage::FromTag() const {
-  osip_generic_param_t* p = nullptr;
-  if (msg_->from == nullptr || osip_from_get_tag(msg_->from, &p) != 0 || p == nullptr) return {};
+  if (msg_->from == nullptr) return {};
+  osip_generic_param_t* p = FindParam(&msg_->from->gen_params, "tag");
+  if (p == nullptr) return {};
   return Str(p->gvalue);
 }
 std::string SipMessage::ToUri() const {
   return msg_->to ? ToStr<osip_uri_t>(&osip_uri_to_str, msg_->to->url) : std::string();
 }
 std::string SipMessage::ToTag() const {
-  osip_generic_param_t* p = nullptr;
-  if (msg_->to == nullptr || osip_to_get_tag(msg_->to, &p) != 0 || p == nullptr) return {};
+  if (msg_->to == nullptr) return {};
+  osip_generic_param_t* p = FindParam(&msg_->to->gen_params, "tag");
+  if (p == nullptr) return {};
   return Str(p->gvalue);
 }
 

@@ -168,6 +168,27 @@ TEST(Multipart, SingleBodyIsOnePartAndEmptyIsNone) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST(Multipart, RefusesAPartWithTwoContentTypes) {
+  // oSIP 5.3 would leak the first one; SipMessage::Parse refuses the message first.
+  std::string body =
+      "--b\r\nContent-Type: text/plain\r\ncontent-type : text/html\r\n\r\nhi\r\n--b--\r\n";
+  std::string text =
+      std::string(kMessage, std::string_view(kMessage).find("Content-Type")) +
+      "Content-Type: multipart/mixed;boundary=b\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
+  auto m = SipMessage::Parse(text);
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message().find("two Content-Type"), std::string::npos);
+  body.replace(body.find("content-type : text/html"), 24, "X-Other: 1");
+  text =
+      std::string(kMessage, std::string_view(kMessage).find("Content-Type")) +
+      "Content-Type: multipart/mixed;boundary=b\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
+  auto ok = SipMessage::Parse(text);
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(BodyParts(*ok)->size(), 1u);
+}
+
 TEST(Multipart, RefusesBadInput) {
   auto m = SipMessage::Parse(kMessage);
   ASSERT_TRUE(m);
