@@ -245,7 +245,8 @@ TEST(SipStack, GarbageDatagramIsDroppedAndTrafficContinues) {
   Recorder rec;
   b->SetRequestHandler(rec.Handler());
   RawUdp peer;
-  peer.SendTo(b->udp_port(), std::string("\x16\x03\x01garbage\0\r\n\r\nmore", 22));
+  const char kGarbage[] = "\x16\x03\x01garbage\0\r\n\r\nmore";
+  peer.SendTo(b->udp_port(), std::string(kGarbage, sizeof kGarbage - 1));
   peer.SendTo(b->udp_port(), "NOT SIP AT ALL");
   peer.SendTo(b->udp_port(), "\r\n\r\n");  // keep-alive
   EXPECT_FALSE(peer.Receive(50ms));
