@@ -10,5 +10,6 @@ int& ExitCode();
 
 void RegisterKmsCommands(CLI::App& app);
 void RegisterMikeyCommands(CLI::App& app);
+void RegisterServeCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -1,10 +1,7 @@
 // Command-line input helpers: files, standard input and the text forms of binary messages.
 #include "app/input.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -39,30 +36,6 @@ Result<std::string> ReadInput(std::string_view path) {
   std::ifstream in{std::string(path), std::ios::binary};
   if (!in) return Fail(Error::Io(fmt::format("cannot read {}: {}", path, std::strerror(errno))));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-Status WriteFileAtomic(const std::string& path, std::string_view text, unsigned mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Fail(Error::Io(fmt::format("cannot create {}: {}", tmp, std::strerror(errno))));
-  ::fchmod(fd, mode);
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return Fail(Error::Io(fmt::format("cannot write {}: {}", tmp, std::strerror(errno))));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return Fail(Error::Io(fmt::format("cannot sync {}: {}", tmp, std::strerror(errno))));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Fail(Error::Io(fmt::format("cannot rename {} to {}: {}", tmp, path, std::strerror(errno))));
-  }
-  return Ok();
 }
 
 Result<Bytes> DecodeMessageText(std::string_view text) {

@@ -12,10 +12,6 @@ namespace kb::app {
 // Reads the whole file, or standard input for "-" or an empty path.
 Result<std::string> ReadInput(std::string_view path);
 
-// Writes text to path atomically (temporary file, fsync, rename); mode is applied before the
-// rename, so a secret file is never visible with a wider mode.
-Status WriteFileAtomic(const std::string& path, std::string_view text, unsigned mode = 0644);
-
 // Turns a message's text form into octets: "a=key-mgmt:mikey B64", "key-mgmt:mikey B64",
 // "mikey B64", plain hex (optionally 0x-prefixed), or base64. Surrounding white space ignored.
 Result<Bytes> DecodeMessageText(std::string_view text);

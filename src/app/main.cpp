@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   kb::app::RegisterKmsCommands(app);
   kb::app::RegisterMikeyCommands(app);
+  kb::app::RegisterServeCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -66,7 +66,35 @@ class Signer {
 };
 
 // Verifies signature over message for identifier id under kpak (RFC 6507 5.2.2). Fails with
-// kCryptoFailure when the signature does not verify, kMalformed when it cannot be parsed.
+// kCryptoFailure when the signature does not verify, kMalformed when it cannot be parsed
+// (length not 129, r not in [1, p-1], s not in [1, q-1], PVT not an uncompressed point on the
+// curve) or when kpak is not such a point.
 Status Verify(ByteView kpak, ByteView id, ByteView message, ByteView signature);
+
+// The verifier of one signer: KPAK, ID and PVT fixed, with HS and Y = [HS]PVT + KPAK (RFC 6507
+// 5.2.2 steps 2 and 4) computed once, so that a receiver can keep one per (sender, key period).
+// Immutable after Create(); Verify() may be called from any thread.
+class Verifier {
+ public:
+  // Fails with kMalformed when kpak or pvt is not an uncompressed point on the curve.
+  static Result<Verifier> Create(ByteView kpak, ByteView id, ByteView pvt);
+  ~Verifier();
+  Verifier(Verifier&&) noexcept;
+  Verifier& operator=(Verifier&&) noexcept;
+
+  // As the free Verify(); a signature whose PVT differs from this verifier's fails with
+  // kCryptoFailure (it was made with another key: build another verifier).
+  Status Verify(ByteView message, ByteView signature) const;
+
+  ByteView pvt() const;
+  ByteView hs() const;
+  // Y = [HS]PVT + KPAK, 65 octets.
+  ByteView y() const;
+
+ private:
+  struct State;
+  explicit Verifier(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace kb::crypto::eccsi

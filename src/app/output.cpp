@@ -1,0 +1,33 @@
+// Command-line output helpers: one-line errors and secret-bearing files.
+#include "app/output.h"
+
+#include <cstdio>
+
+#include "kms/at_rest.h"
+
+namespace kb::app {
+
+int Report(const Status& status) {
+  if (status) return 0;
+  std::fprintf(stderr, "keybridge: %s\n", status.error().ToString().c_str());
+  switch (status.error().kind()) {
+    case ErrorKind::kIo:
+    case ErrorKind::kInvalidArgument:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+Status WriteSecretOutput(const std::string& path, const SecretBytes& text) {
+  if (path.empty()) {
+    ByteView v = text.Reveal();
+    if (std::fwrite(v.data(), 1, v.size(), stdout) != v.size()) {
+      return Fail(Error::Io("cannot write standard output"));
+    }
+    return Ok();
+  }
+  return kms::WriteFileAtomic(path, text.Reveal(), 0600);
+}
+
+}  // namespace kb::app

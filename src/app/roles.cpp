@@ -1,0 +1,34 @@
+// keybridge serve: the table of roles and the stop signals.
+#include "app/roles.h"
+
+#include <csignal>
+
+namespace kb::app {
+namespace {
+
+std::atomic<bool>* g_stop = nullptr;
+
+extern "C" void OnStopSignal(int) {
+  if (g_stop != nullptr) g_stop->store(true);
+}
+
+}  // namespace
+
+// Roles register here: {name, description, run}. Kept in one table so that `keybridge serve
+// --help` lists them all.
+const std::vector<Role>& Roles() {
+  static const std::vector<Role> roles = {};
+  return roles;
+}
+
+void InstallStopSignals(std::atomic<bool>* flag) {
+  g_stop = flag;
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace kb::app
