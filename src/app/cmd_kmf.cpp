@@ -18,8 +18,8 @@
 #include "app/input.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
-#include "kms/at_rest.h"
 #include "kmf/kmf_engine.h"
+#include "kms/at_rest.h"
 #include "store/sqlite_kmf_store.h"
 
 namespace kb::app {

@@ -38,9 +38,9 @@ Result<std::unique_ptr<KmsView>> LoadKms(const std::string& path) {
   KB_TRY(view->cert, kms::LoadKmsCertificate(xml));
   KB_TRY(auto community, crypto::sakke::Community::Create(view->cert.pub_enc_key));
   view->sakke = std::make_unique<crypto::sakke::Community>(std::move(community));
-  view->keys = mikey::KmsPublicKeys{view->cert.kms_uri, view->cert.pub_enc_key,
-                                    view->cert.pub_auth_key, view->cert.key_period,
-                                    view->sakke.get()};
+  view->keys =
+      mikey::KmsPublicKeys{view->cert.kms_uri, view->cert.pub_enc_key, view->cert.pub_auth_key,
+                           view->cert.key_period, view->sakke.get()};
   return view;
 }
 
@@ -77,7 +77,8 @@ void PrintJson(const nlohmann::json& j) { std::printf("%s\n", j.dump(2).c_str())
 
 struct CreateFlags {
   std::string type = "gmk";
-  std::string kms_cert, sender_keys, to, to_kms_cert, from, key_hex, key_id_hex, at, format = "base64";
+  std::string kms_cert, sender_keys, to, to_kms_cert, from, key_hex, key_id_hex, at,
+      format = "base64";
   std::vector<std::string> group_ids;
   std::string text;
   bool hide = false, to_self = false, segy = false, no_key_params = false;
@@ -113,7 +114,9 @@ Status RunCreate(const CreateFlags& f) {
   }
   if (f.key_id_hex.empty()) {
     Bytes r = crypto::RandomBytes(4);
-    uint32_t random28 = ((uint32_t{r[0]} << 24) | (uint32_t{r[1]} << 16) | (uint32_t{r[2]} << 8) | r[3]) & 0x0fffffff;
+    uint32_t random28 =
+        ((uint32_t{r[0]} << 24) | (uint32_t{r[1]} << 16) | (uint32_t{r[2]} << 8) | r[3]) &
+        0x0fffffff;
     key.key_id = (static_cast<uint32_t>(type) << 28) | random28;
   } else {
     KB_TRY(Bytes id, FromHex(f.key_id_hex, "--key-id"));
@@ -125,13 +128,16 @@ Status RunCreate(const CreateFlags& f) {
   options.now = now;
   options.identity_hiding = f.hide;
   options.sakke_to_self = f.to_self;
-  bool want_params = type == crypto::PurposeTag::kGmk || !f.group_ids.empty() || !f.text.empty() || f.segy;
+  bool want_params =
+      type == crypto::PurposeTag::kGmk || !f.group_ids.empty() || !f.text.empty() || f.segy;
   if (want_params && !f.no_key_params) {
     mikey::KeyParameters kp;
     kp.key_type = static_cast<uint8_t>(type);
-    kp.status = mikey::kKeyStatusNotRevoked | (f.segy ? mikey::kKeyStatusSharedWithSecurityGateway : 0);
+    kp.status =
+        mikey::kKeyStatusNotRevoked | (f.segy ? mikey::kKeyStatusSharedWithSecurityGateway : 0);
     kp.text = f.text;
-    for (const auto& g : f.group_ids) kp.group_ids.push_back(mikey::McGroupId{mikey::kMcGroupIdIei, g});
+    for (const auto& g : f.group_ids)
+      kp.group_ids.push_back(mikey::McGroupId{mikey::kMcGroupIdIei, g});
     options.key_parameters = std::move(kp);
   }
   mikey::Initiator initiator{mine.user_uri, &sender_kms->keys, &signer, period};
@@ -191,9 +197,10 @@ Status RunOpen(const OpenFlags& f) {
   mikey::ReceiverIdentity me{uri, &my_kms->keys, {}};
   for (const auto& s : sets) {
     if (s.user_uri != uri) continue;
-    crypto::Uid uid = crypto::MikeySakkeUid(uri, my_kms->cert.kms_uri, my_kms->cert.key_period,
-                                            s.key_period_no);
-    KB_TRY(auto r, crypto::sakke::Receiver::Create(*my_kms->sakke, uid, s.user_decrypt_key.Clone()));
+    crypto::Uid uid =
+        crypto::MikeySakkeUid(uri, my_kms->cert.kms_uri, my_kms->cert.key_period, s.key_period_no);
+    KB_TRY(auto r,
+           crypto::sakke::Receiver::Create(*my_kms->sakke, uid, s.user_decrypt_key.Clone()));
     receivers.push_back(std::move(r));
     me.keys.push_back({s.key_period_no, nullptr});
   }
@@ -219,19 +226,27 @@ Status RunOpen(const OpenFlags& f) {
 }  // namespace
 
 void RegisterMikeyCommands(CLI::App& app) {
-  auto* mikey = app.add_subcommand("mikey", "MIKEY-SAKKE I_MESSAGEs (TS 33.180 Annex E): create, decode, open");
+  auto* mikey = app.add_subcommand(
+      "mikey", "MIKEY-SAKKE I_MESSAGEs (TS 33.180 Annex E): create, decode, open");
   mikey->require_subcommand(1);
 
   static CreateFlags c;
-  auto* create = mikey->add_subcommand("create", "create and sign an I_MESSAGE; prints it in base64");
+  auto* create =
+      mikey->add_subcommand("create", "create and sign an I_MESSAGE; prints it in base64");
   create->add_option("--type", c.type, "gmk, pck or csk")->capture_default_str();
-  create->add_option("--kms-cert", c.kms_cert, "the sender's KMS certificate (KmsCertificate or KmsResponse XML)")->required();
-  create->add_option("--sender-keys", c.sender_keys, "the sender's KmsKeySet (or KmsResponse) XML")->required();
+  create
+      ->add_option("--kms-cert", c.kms_cert,
+                   "the sender's KMS certificate (KmsCertificate or KmsResponse XML)")
+      ->required();
+  create->add_option("--sender-keys", c.sender_keys, "the sender's KmsKeySet (or KmsResponse) XML")
+      ->required();
   create->add_option("--to", c.to, "the responder's MC service ID URI")->required();
-  create->add_option("--to-kms-cert", c.to_kms_cert, "the responder's KMS certificate, if another community");
+  create->add_option("--to-kms-cert", c.to_kms_cert,
+                     "the responder's KMS certificate, if another community");
   create->add_option("--from", c.from, "the sender URI when the key file holds several users");
   create->add_option("--key", c.key_hex, "the 16-octet key in hex (default: random)");
-  create->add_option("--key-id", c.key_id_hex, "the 32-bit key ID in hex (default: purpose tag + random)");
+  create->add_option("--key-id", c.key_id_hex,
+                     "the 32-bit key ID in hex (default: purpose tag + random)");
   create->add_option("--at", c.at, "ISO 8601 time for the T payload (default: now)");
   create->add_option("--group-id", c.group_ids, "MC group ID for the key parameters (repeatable)");
   create->add_option("--text", c.text, "text for the key parameters");
@@ -244,19 +259,23 @@ void RegisterMikeyCommands(CLI::App& app) {
 
   static std::string decode_input;
   auto* decode = mikey->add_subcommand("decode", "print every payload of an I_MESSAGE as JSON");
-  decode->add_option("input", decode_input, "file with base64, hex or 'mikey <base64>' (default: stdin)");
+  decode->add_option("input", decode_input,
+                     "file with base64, hex or 'mikey <base64>' (default: stdin)");
   decode->callback([] { ExitCode() = Report(RunDecode(decode_input)); });
 
   static OpenFlags o;
   auto* open = mikey->add_subcommand("open", "verify and decrypt an I_MESSAGE; prints JSON");
   open->add_option("--kms-cert", o.kms_cert, "the recipient's KMS certificate XML")->required();
   open->add_option("--keys", o.keys, "the recipient's KmsKeySet or KmsResponse XML")->required();
-  open->add_option("--sender-kms-cert", o.sender_kms_cert, "the sender's KMS certificate, if another community");
+  open->add_option("--sender-kms-cert", o.sender_kms_cert,
+                   "the sender's KMS certificate, if another community");
   open->add_option("--user", o.user, "the recipient URI when the key file holds several users");
   open->add_option("--at", o.at, "check as of this ISO 8601 time (default: now)");
-  open->add_option("--max-skew", o.max_skew, "allowed clock skew of T in seconds")->capture_default_str();
+  open->add_option("--max-skew", o.max_skew, "allowed clock skew of T in seconds")
+      ->capture_default_str();
   open->add_option("--expect", o.expect, "required key type: gmk, pck or csk");
-  open->add_option("--initiator-uri", o.initiator_uri, "with identity hiding: the initiator's URI to check");
+  open->add_option("--initiator-uri", o.initiator_uri,
+                   "with identity hiding: the initiator's URI to check");
   open->add_flag("--as-initiator", o.as_initiator, "open the SAKKE-to-self copy as its sender");
   open->add_flag("--no-key", o.no_key, "print a key fingerprint instead of the key");
   open->add_option("input", o.input, "file with the message (default: stdin)");

@@ -23,7 +23,8 @@ int RunServe(const ServeFlags& f) {
   if (role == nullptr) {
     std::string names;
     for (const auto& r : Roles()) names += (names.empty() ? "" : ", ") + r.name;
-    std::fprintf(stderr, "keybridge: unknown role '%s' (roles: %s)\n", f.role.c_str(), names.c_str());
+    std::fprintf(stderr, "keybridge: unknown role '%s' (roles: %s)\n", f.role.c_str(),
+                 names.c_str());
     return 2;
   }
   RoleContext ctx;
@@ -37,7 +38,8 @@ int RunServe(const ServeFlags& f) {
   }
   ctx.config = ctx.root["nodes"][ctx.node];
   if (!ctx.config) {
-    std::fprintf(stderr, "keybridge: %s: no section nodes.%s\n", f.config.c_str(), ctx.node.c_str());
+    std::fprintf(stderr, "keybridge: %s: no section nodes.%s\n", f.config.c_str(),
+                 ctx.node.c_str());
     return 2;
   }
   std::filesystem::path data = f.data_dir;
@@ -49,7 +51,8 @@ int RunServe(const ServeFlags& f) {
   std::error_code ec;
   std::filesystem::create_directories(ctx.data_dir, ec);
   if (ec) {
-    std::fprintf(stderr, "keybridge: cannot create %s: %s\n", ctx.data_dir.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "keybridge: cannot create %s: %s\n", ctx.data_dir.c_str(),
+                 ec.message().c_str());
     return 2;
   }
   static std::atomic<bool> stop{false};
@@ -64,8 +67,11 @@ int RunServe(const ServeFlags& f) {
 void RegisterServeCommands(CLI::App& app) {
   static ServeFlags f;
   auto* serve = app.add_subcommand("serve", "run one network function until SIGTERM");
-  serve->add_option("--role", f.role, "kms, idms, cms, mcserver, iwf, kmf, client, radio ...")->required();
-  serve->add_option("--config", f.config, "the YAML configuration file")->required()->check(CLI::ExistingFile);
+  serve->add_option("--role", f.role, "kms, idms, cms, mcserver, iwf, kmf, client, radio ...")
+      ->required();
+  serve->add_option("--config", f.config, "the YAML configuration file")
+      ->required()
+      ->check(CLI::ExistingFile);
   serve->add_option("--node", f.node, "the node's name in the configuration (default: the role)");
   serve->add_option("--data-dir", f.data_dir, "override the data directory");
   serve->callback([] { ExitCode() = RunServe(f); });

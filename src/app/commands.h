@@ -12,5 +12,6 @@ void RegisterKmsCommands(CLI::App& app);
 void RegisterMikeyCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);
 void RegisterKmfCommands(CLI::App& app);
+void RegisterKmmCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -49,7 +49,8 @@ Result<Bytes> DecodeMessageText(std::string_view text) {
   if (StartsWith(t, "0x") || StartsWith(t, "0X")) return FromHex(t.substr(2), "hex input");
   bool hex = !t.empty();
   for (char c : t) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) && !std::isspace(static_cast<unsigned char>(c))) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) &&
+        !std::isspace(static_cast<unsigned char>(c))) {
       hex = false;
       break;
     }

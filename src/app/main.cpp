@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterMikeyCommands(app);
   kb::app::RegisterServeCommands(app);
   kb::app::RegisterKmfCommands(app);
+  kb::app::RegisterKmmCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -90,7 +90,9 @@ json DescribeIMessage(const mikey::IMessage& m, size_t encoded_size) {
   for (const auto& p : m.payloads) {
     json j;
     if (const auto* t = std::get_if<mikey::TimestampPayload>(&p)) {
-      j = {{"payload", "T"}, {"ts_type", t->ts_type}, {"ts_value", fmt::format("{:016x}", t->ts_value)}};
+      j = {{"payload", "T"},
+           {"ts_type", t->ts_type},
+           {"ts_value", fmt::format("{:016x}", t->ts_value)}};
       if (t->ts_type == static_cast<uint8_t>(mikey::TsType::kNtpUtc)) {
         j["time"] = NtpTime(t->ts_value).ToIso8601();
       }
@@ -120,12 +122,10 @@ json DescribeIMessage(const mikey::IMessage& m, size_t encoded_size) {
         j["name"] = "3GPP key parameters (encrypted under the distributed key)";
         ByteReader ext(g->data);
         if (auto pp = mikey::ProtectedPayload::Decode(ext)) {
-          j["protected_payload"] = {{"message_type", pp->message_type},
-                                    {"payload_id", pp->payload_id},
-                                    {"algorithm", pp->algorithm},
-                                    {"iv", ToHex(pp->iv)},
-                                    {"dppk_id", Hex32(pp->dppk_id)},
-                                    {"sealed_length", pp->sealed.size()}};
+          j["protected_payload"] = {
+              {"message_type", pp->message_type}, {"payload_id", pp->payload_id},
+              {"algorithm", pp->algorithm},       {"iv", ToHex(pp->iv)},
+              {"dppk_id", Hex32(pp->dppk_id)},    {"sealed_length", pp->sealed.size()}};
         }
       } else {
         j["data"] = ToHex(g->data);
@@ -166,8 +166,8 @@ json DescribeOpened(const mikey::OpenedIMessage& o, bool include_key) {
                                          o.csb_id, o.rand, 16);
     SecretBytes ms = crypto::MikeyDerive(func, o.key.Reveal(), crypto::kMikeySaltConst, cs_id,
                                          o.csb_id, o.rand, 12);
-    j["srtp"] = {{"cs_id", cs_id}, {"master_key", ToHex(mk.Reveal())},
-                 {"master_salt", ToHex(ms.Reveal())}};
+    j["srtp"] = {
+        {"cs_id", cs_id}, {"master_key", ToHex(mk.Reveal())}, {"master_salt", ToHex(ms.Reveal())}};
   } else {
     j["key_fingerprint"] = KeyFingerprint(o.key);
   }

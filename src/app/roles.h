@@ -17,11 +17,11 @@
 namespace kb::app {
 
 struct RoleContext {
-  std::string role;                   // e.g. "kms"
-  std::string node;                   // the node's name in the configuration (default: role)
-  YAML::Node config;                  // the node's section: nodes.<node>
-  YAML::Node root;                    // the whole file (addresses of the other nodes)
-  std::filesystem::path data_dir;     // root data_dir / node, created before Run
+  std::string role;                         // e.g. "kms"
+  std::string node;                         // the node's name in the configuration (default: role)
+  YAML::Node config;                        // the node's section: nodes.<node>
+  YAML::Node root;                          // the whole file (addresses of the other nodes)
+  std::filesystem::path data_dir;           // root data_dir / node, created before Run
   const std::atomic<bool>* stop = nullptr;  // set when SIGTERM/SIGINT arrives
 };
 

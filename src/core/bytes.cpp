@@ -11,8 +11,8 @@ Error ByteReader::MalformedAt(std::string_view field, std::string_view why) cons
 
 Status ByteReader::Need(size_t n, std::string_view field) const {
   if (n > remaining()) {
-    return Fail(Error::Truncated(fmt::format("{} at offset {}: needs {} octets, {} left", field,
-                                             offset(), n, remaining())));
+    return Fail(Error::Truncated(
+        fmt::format("{} at offset {}: needs {} octets, {} left", field, offset(), n, remaining())));
   }
   return Ok();
 }
@@ -88,8 +88,8 @@ ByteView ByteReader::Rest() {
 
 Status ByteReader::ExpectEnd(std::string_view what) const {
   if (!empty()) {
-    return Fail(Error::Malformed(
-        fmt::format("{} at offset {}: {} unexpected trailing octets", what, offset(), remaining())));
+    return Fail(Error::Malformed(fmt::format("{} at offset {}: {} unexpected trailing octets", what,
+                                             offset(), remaining())));
   }
   return Ok();
 }

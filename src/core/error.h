@@ -40,9 +40,7 @@ class Error {
   }
   static Error Unsupported(std::string m) { return {ErrorKind::kUnsupported, std::move(m)}; }
   static Error CryptoFailure(std::string m) { return {ErrorKind::kCryptoFailure, std::move(m)}; }
-  static Error WrongRecipient(std::string m) {
-    return {ErrorKind::kWrongRecipient, std::move(m)};
-  }
+  static Error WrongRecipient(std::string m) { return {ErrorKind::kWrongRecipient, std::move(m)}; }
   static Error Replay(std::string m) { return {ErrorKind::kReplay, std::move(m)}; }
   static Error Expired(std::string m) { return {ErrorKind::kExpired, std::move(m)}; }
   static Error Unauthorised(std::string m) { return {ErrorKind::kUnauthorised, std::move(m)}; }
@@ -80,14 +78,14 @@ inline Status Ok() { return {}; }
 // KB_TRY(auto x, Expr()) evaluates a Result; on error returns it from the enclosing function,
 // otherwise moves the value into the declaration on the left.
 #define KB_TRY(lhs, expr) KB_TRY_IMPL_(KB_CONCAT_(kb_try_, __LINE__), lhs, expr)
-#define KB_TRY_IMPL_(tmp, lhs, expr)                         \
-  auto tmp = (expr);                                         \
+#define KB_TRY_IMPL_(tmp, lhs, expr)                        \
+  auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
 
 // KB_CHECK(Expr()) evaluates a Status (or any Result) and returns its error, if any.
-#define KB_CHECK(expr)                                                      \
-  do {                                                                      \
-    auto kb_check_ = (expr);                                                \
+#define KB_CHECK(expr)                                                    \
+  do {                                                                    \
+    auto kb_check_ = (expr);                                              \
     if (!kb_check_) return std::unexpected(std::move(kb_check_).error()); \
   } while (0)

@@ -26,8 +26,8 @@ Status CheckUri(std::string_view what, const std::string& uri) {
 Status CheckPayload(const Bytes& payload) {
   if (payload.empty()) return Fail(Error::InvalidArgument("Payload is empty"));
   if (payload.size() > 0xffff) {
-    return Fail(Error::InvalidArgument(
-        fmt::format("Payload of {} octets exceeds 65535", payload.size())));
+    return Fail(
+        Error::InvalidArgument(fmt::format("Payload of {} octets exceeds 65535", payload.size())));
   }
   return Ok();
 }
@@ -43,8 +43,8 @@ struct Ies {
 Result<LmrType> DecodeLmrType(ByteReader& r) {
   KB_TRY(uint8_t v, r.U8("LMR type"));
   if (v != static_cast<uint8_t>(LmrType::kP25) && v != static_cast<uint8_t>(LmrType::kTetra)) {
-    return Fail(Error::Unsupported(fmt::format("LMR type at offset {}: unknown value 0x{:02x}",
-                                               r.offset() - 1, v)));
+    return Fail(Error::Unsupported(
+        fmt::format("LMR type at offset {}: unknown value 0x{:02x}", r.offset() - 1, v)));
   }
   return static_cast<LmrType>(v);
 }
@@ -70,9 +70,8 @@ Result<Ies> DecodeIes(ByteReader& r) {
               fmt::format("IE 0x{:02x} at offset {}: URI length {}", iei, at, v.size())));
         }
         std::string s(AsString(v));
-        if (std::any_of(s.begin(), s.end(), [](char c) {
-              return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-            })) {
+        if (std::any_of(s.begin(), s.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
           return Fail(Error::Malformed(
               fmt::format("IE 0x{:02x} at offset {}: control character in URI", iei, at)));
         }
@@ -102,8 +101,8 @@ Result<Ies> DecodeIes(ByteReader& r) {
       }
       default:
         if (iei < 0x80) {
-          return Fail(Error::Unsupported(fmt::format(
-              "IE 0x{:02x} at offset {}: unknown comprehension-required IE", iei, at)));
+          return Fail(Error::Unsupported(
+              fmt::format("IE 0x{:02x} at offset {}: unknown comprehension-required IE", iei, at)));
         }
         break;  // 0x80-0xFF: optional, skipped
     }
@@ -119,8 +118,10 @@ Error Missing(std::string_view ie, std::string_view message) {
 
 const char* LmrTypeName(LmrType t) {
   switch (t) {
-    case LmrType::kP25: return "P25";
-    case LmrType::kTetra: return "TETRA";
+    case LmrType::kP25:
+      return "P25";
+    case LmrType::kTetra:
+      return "TETRA";
   }
   return "unknown";
 }
@@ -195,7 +196,8 @@ Result<InterworkingMessage> DecodeInterworkingData(ByteView data) {
       if (!ies.mc_service_id) return Fail(Missing("MC service ID", kName));
       if (!ies.uri) return Fail(Missing("URI of LMR security functional entity", kName));
       if (ies.payload || ies.lmr_type) {
-        return Fail(Error::Malformed(fmt::format("{}: carries IEs a response may not carry", kName)));
+        return Fail(
+            Error::Malformed(fmt::format("{}: carries IEs a response may not carry", kName)));
       }
       return SecurityMessageResponse{std::move(*ies.mc_service_id), std::move(*ies.uri),
                                      ies.message_id};
@@ -208,11 +210,12 @@ Result<InterworkingMessage> DecodeInterworkingData(ByteView data) {
       if (ies.uri) {
         return Fail(Error::Malformed(fmt::format("{}: carries a URI IE", kName)));
       }
-      return IwfShortMessage{std::move(*ies.mc_service_id), *ies.lmr_type,
-                             std::move(*ies.payload), ies.message_id};
+      return IwfShortMessage{std::move(*ies.mc_service_id), *ies.lmr_type, std::move(*ies.payload),
+                             ies.message_id};
     }
   }
-  return Fail(Error::Unsupported(fmt::format("message type at offset 0: unknown value 0x{:02x}", type)));
+  return Fail(
+      Error::Unsupported(fmt::format("message type at offset 0: unknown value 0x{:02x}", type)));
 }
 
 SecurityMessageRequest ToRequest(const IwfShortMessage& m, std::string lmr_security_fe_uri) {

@@ -43,10 +43,10 @@ Result<Bytes> EncodeSdsSignallingPayload(const SdsSignallingPayload& p) {
   w.Append(p.conversation_id).Append(p.message_id);
   if (p.in_reply_to) w.U8(kIeiInReplyTo).Append(*p.in_reply_to);
   if (p.application_id) w.U8(kIeiApplicationId).U8(*p.application_id);
-  if (p.disposition) w.U8(static_cast<uint8_t>(kIeiDispositionHigh | static_cast<uint8_t>(*p.disposition)));
-  for (const auto& [iei, value] :
-       {std::pair{kIeiExtendedApplicationId, &p.extended_application_id},
-        std::pair{kIeiSenderMcdataUserId, &p.sender_mcdata_user_id}}) {
+  if (p.disposition)
+    w.U8(static_cast<uint8_t>(kIeiDispositionHigh | static_cast<uint8_t>(*p.disposition)));
+  for (const auto& [iei, value] : {std::pair{kIeiExtendedApplicationId, &p.extended_application_id},
+                                   std::pair{kIeiSenderMcdataUserId, &p.sender_mcdata_user_id}}) {
     if (!*value) continue;
     if ((*value)->size() > 0xffff) {
       return Fail(Error::InvalidArgument(fmt::format("IE 0x{:02x} longer than 65535", iei)));
@@ -61,7 +61,8 @@ Result<SdsSignallingPayload> DecodeSdsSignallingPayload(ByteView data) {
   ByteReader r(data);
   KB_TRY(uint8_t type, r.U8("SDS message type"));
   if (type != static_cast<uint8_t>(SdsMessageType::kSdsSignallingPayload)) {
-    return Fail(r.MalformedAt("SDS message type", fmt::format("expected 0x01, got 0x{:02x}", type)));
+    return Fail(
+        r.MalformedAt("SDS message type", fmt::format("expected 0x01, got 0x{:02x}", type)));
   }
   SdsSignallingPayload p;
   KB_TRY(p.date_time, r.U40("date and time"));
@@ -72,7 +73,8 @@ Result<SdsSignallingPayload> DecodeSdsSignallingPayload(ByteView data) {
     KB_TRY(uint8_t iei, r.U8("IEI"));
     if ((iei & 0xf0) == kIeiDispositionHigh) {
       uint8_t v = iei & 0x0f;
-      if (v > 3) return Fail(Error::Malformed(fmt::format("SDS disposition at offset {}: value {}", at, v)));
+      if (v > 3)
+        return Fail(Error::Malformed(fmt::format("SDS disposition at offset {}: value {}", at, v)));
       p.disposition = static_cast<SdsDispositionRequest>(v);
       continue;
     }
@@ -100,7 +102,8 @@ Result<SdsSignallingPayload> DecodeSdsSignallingPayload(ByteView data) {
         break;
       }
       default:
-        return Fail(Error::Malformed(fmt::format("SDS signalling IE at offset {}: unknown IEI 0x{:02x}", at, iei)));
+        return Fail(Error::Malformed(
+            fmt::format("SDS signalling IE at offset {}: unknown IEI 0x{:02x}", at, iei)));
     }
   }
   return p;
@@ -111,7 +114,8 @@ Result<Bytes> EncodeSdsDataPayload(const SdsDataPayload& p) {
     return Fail(Error::InvalidArgument("DATA PAYLOAD needs 1 to 255 payloads"));
   }
   ByteWriter w;
-  w.U8(static_cast<uint8_t>(SdsMessageType::kDataPayload)).U8(static_cast<uint8_t>(p.payloads.size()));
+  w.U8(static_cast<uint8_t>(SdsMessageType::kDataPayload))
+      .U8(static_cast<uint8_t>(p.payloads.size()));
   for (const auto& item : p.payloads) {
     if (item.content.size() + 1 > 0xffff) {
       return Fail(Error::InvalidArgument("payload content longer than 65534 octets"));
@@ -127,7 +131,8 @@ Result<SdsDataPayload> DecodeSdsDataPayload(ByteView data) {
   ByteReader r(data);
   KB_TRY(uint8_t type, r.U8("SDS message type"));
   if (type != static_cast<uint8_t>(SdsMessageType::kDataPayload)) {
-    return Fail(r.MalformedAt("SDS message type", fmt::format("expected 0x03, got 0x{:02x}", type)));
+    return Fail(
+        r.MalformedAt("SDS message type", fmt::format("expected 0x03, got 0x{:02x}", type)));
   }
   KB_TRY(uint8_t count, r.U8("number of payloads"));
   if (count == 0) return Fail(r.MalformedAt("number of payloads", "zero"));
@@ -136,20 +141,24 @@ Result<SdsDataPayload> DecodeSdsDataPayload(ByteView data) {
     size_t at = r.offset();
     KB_TRY(uint8_t iei, r.U8("payload IEI"));
     if (iei != kIeiPayload) {
-      return Fail(Error::Malformed(fmt::format("payload IE at offset {}: IEI 0x{:02x}, expected 0x78", at, iei)));
+      return Fail(Error::Malformed(
+          fmt::format("payload IE at offset {}: IEI 0x{:02x}, expected 0x78", at, iei)));
     }
     KB_TRY(ByteReader v, r.U16Prefixed("payload length"));
     KB_TRY(uint8_t ct, v.U8("payload content type"));
     if (ct < 1 || ct > 6) {
-      return Fail(Error::Unsupported(fmt::format("payload content type at offset {}: {}", at + 3, ct)));
+      return Fail(
+          Error::Unsupported(fmt::format("payload content type at offset {}: {}", at + 3, ct)));
     }
     ByteView content = v.Rest();
-    p.payloads.push_back({static_cast<PayloadContentType>(ct), Bytes(content.begin(), content.end())});
+    p.payloads.push_back(
+        {static_cast<PayloadContentType>(ct), Bytes(content.begin(), content.end())});
   }
   // An optional metadata IE (0x79) may follow; nothing else.
   if (!r.empty()) {
     KB_TRY(uint8_t iei, r.U8("metadata IEI"));
-    if (iei != kIeiMetadata) return Fail(r.MalformedAt("metadata IEI", "unexpected IE after the payloads"));
+    if (iei != kIeiMetadata)
+      return Fail(r.MalformedAt("metadata IEI", "unexpected IE after the payloads"));
     KB_TRY(ByteReader skipped, r.U16Prefixed("metadata length"));
     (void)skipped;
     KB_CHECK(r.ExpectEnd("DATA PAYLOAD"));

@@ -47,9 +47,9 @@ struct SdsSignallingPayload {
   uint64_t date_time = 0;  // 40-bit seconds (15.2.8), UTC seconds since 1970 (see docs)
   Uuid conversation_id{};
   Uuid message_id{};
-  std::optional<Uuid> in_reply_to;                   // IEI 0x21
-  std::optional<uint8_t> application_id;             // IEI 0x22
-  std::optional<SdsDispositionRequest> disposition;  // IEI 0x8-
+  std::optional<Uuid> in_reply_to;                     // IEI 0x21
+  std::optional<uint8_t> application_id;               // IEI 0x22
+  std::optional<SdsDispositionRequest> disposition;    // IEI 0x8-
   std::optional<std::string> extended_application_id;  // IEI 0x7D
   std::optional<std::string> sender_mcdata_user_id;    // IEI 0x51
   bool operator==(const SdsSignallingPayload&) const = default;

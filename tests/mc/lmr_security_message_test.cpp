@@ -22,8 +22,10 @@ TEST(InterworkingData, RequestGoldenBytes) {
   // type 01 | 01 0007 "sip:a@x" | 02 0007 "sip:k@y" | 03 0001 01 | 04 0002 dead
   EXPECT_EQ(ToHex(*enc),
             "01"
-            "010007" "7369703a614078"
-            "020007" "7369703a6b4079"
+            "010007"
+            "7369703a614078"
+            "020007"
+            "7369703a6b4079"
             "03000101"
             "040002dead");
 }
@@ -66,8 +68,7 @@ TEST(InterworkingData, MissingMandatoryIeIsNamed) {
   Bytes b = {0x01, 0x01, 0x00, 0x01, 'a', 0x04, 0x00, 0x01, 0x00};
   auto dec = DecodeInterworkingData(b);
   ASSERT_FALSE(dec);
-  EXPECT_NE(dec.error().message().find("URI of LMR security functional entity"),
-            std::string::npos);
+  EXPECT_NE(dec.error().message().find("URI of LMR security functional entity"), std::string::npos);
 }
 
 TEST(InterworkingData, RejectsRepeatedAndUnknownIes) {
