@@ -187,9 +187,9 @@ TEST(LmrRootKeyExtension, DecoderRejectsBadFields) {
   size_t wrap_at = 11 + 12;
   EXPECT_EQ(with(wrap_at, 3).error().kind(), ErrorKind::kUnsupported);
   // RFC 3394 with a length that is not 24 or 40.
-  Bytes b = wire;
+  ASSERT_EQ(wire.size(), wrap_at + 2 + 40);
+  Bytes b(wire.begin(), wire.begin() + static_cast<std::ptrdiff_t>(wrap_at + 2 + 32));
   b[wrap_at + 1] = 32;
-  b.resize(b.size() - 8);
   EXPECT_EQ(LmrRootKeyExtension::Decode(b).error().kind(), ErrorKind::kMalformed);
 }
 
