@@ -11,5 +11,6 @@ int& ExitCode();
 void RegisterKmsCommands(CLI::App& app);
 void RegisterMikeyCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);
+void RegisterKmfCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterKmsCommands(app);
   kb::app::RegisterMikeyCommands(app);
   kb::app::RegisterServeCommands(app);
+  kb::app::RegisterKmfCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

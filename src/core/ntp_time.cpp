@@ -36,7 +36,7 @@ std::string NtpTime::ToIso8601() const {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-Result<NtpTime> NtpTime::ParseIso8601(std::string_view text) {
+Result<NtpTime> NtpTime::ParseIso8601(std::string_view text, bool saturate) {
   auto bad = [&](std::string_view why) {
     return Fail(Error::Malformed(fmt::format("time '{}': {}", text, why)));
   };
@@ -102,7 +102,13 @@ Result<NtpTime> NtpTime::ParseIso8601(std::string_view text) {
   int64_t unix = days * 86400 + hour * 3600 + min * 60 + sec - zone;
   if (unix + int64_t{2208988800} < 0) return bad("before 1900");
   uint32_t fraction = static_cast<uint32_t>((nanos << 32) / 1000000000ULL);
-  return FromSeconds(static_cast<uint64_t>(unix + int64_t{2208988800}), fraction);
+  uint64_t ntp_seconds = static_cast<uint64_t>(unix + int64_t{2208988800});
+  if (ntp_seconds > 0xffffffffULL) {
+    if (saturate) return EraEnd();
+    return Fail(Error::Unsupported(
+        fmt::format("time '{}': after the end of NTP era 0 (2036-02-07T06:28:15Z)", text)));
+  }
+  return FromSeconds(ntp_seconds, fraction);
 }
 
 uint64_t KeyPeriod::NumberAt(NtpTime t) const {

@@ -26,8 +26,12 @@ class NtpTime {
   static NtpTime FromUnixSeconds(int64_t unix_seconds);
   // The current wall-clock time. Only adapters and the app call this; engines take a time.
   static NtpTime Now();
-  // "2026-11-23T03:35:32Z", optional fractional seconds and a +hh:mm/-hh:mm offset.
-  static Result<NtpTime> ParseIso8601(std::string_view text);
+  // "2026-11-23T03:35:32Z", optional fractional seconds and a +hh:mm/-hh:mm offset. A time after
+  // the end of NTP era 0 (2036-02-07T06:28:15Z) fails with kUnsupported, or with saturate is
+  // clamped to that last second (for documents whose "forever" lies beyond it).
+  static Result<NtpTime> ParseIso8601(std::string_view text, bool saturate = false);
+  // The last second of NTP era 0.
+  static constexpr NtpTime EraEnd() { return FromSeconds(0xffffffffULL); }
 
   constexpr uint64_t raw() const { return raw_; }
   constexpr uint64_t seconds() const { return raw_ >> 32; }

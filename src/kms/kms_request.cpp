@@ -8,14 +8,6 @@
 namespace kb::kms {
 namespace {
 
-class StringWriter : public pugi::xml_writer {
- public:
-  void write(const void* data, size_t size) override {
-    out.append(static_cast<const char*>(data), size);
-  }
-  std::string out;
-};
-
 void AddOptionalText(pugi::xml_node e, const char* name, const std::string& v) {
   if (!v.empty()) xml::AddText(e, name, v);
 }
@@ -56,9 +48,7 @@ Result<KmsRequest> ParseKmsRequest(std::string_view text) {
         return Fail(
             Error::Malformed(fmt::format("{}: more than {} entries", xml::Where(list), kMaxKrrs)));
       }
-      StringWriter w;
-      c.print(w, "", pugi::format_raw, pugi::encoding_utf8);
-      r.krr_list.push_back(std::move(w.out));
+      r.krr_list.push_back(xml::SerializeRaw(c));
     }
   }
   KB_TRY(r.client_error, OptionalText(seq, "ClientError"));

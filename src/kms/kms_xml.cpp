@@ -238,7 +238,9 @@ Result<std::string> NonEmptyText(pugi::xml_node e) {
 
 Result<NtpTime> DateTime(pugi::xml_node e) {
   KB_TRY(std::string t, NonEmptyText(e));
-  auto r = NtpTime::ParseIso8601(t);
+  // NtpTime holds NTP era 0 only (up to 2036-02-07T06:28:15Z); a later time (the D.3.4 example
+  // has ValidTo in 2100) is clamped to the era's last second.
+  auto r = NtpTime::ParseIso8601(t, /*saturate=*/true);
   if (!r) return Fail(std::move(r).error().Within(Where(e)));
   return *r;
 }
@@ -385,6 +387,12 @@ void AddKey(pugi::xml_node parent, const char* name, ByteView key) {
   }
   out[key.size() * 2] = 0;
   e.append_child(pugi::node_pcdata).set_value(reinterpret_cast<const char*>(out.data()));
+}
+
+std::string SerializeRaw(pugi::xml_node e) {
+  StringWriter w;
+  e.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+  return std::move(w.out);
 }
 
 std::string Serialize(const pugi::xml_document& doc) {

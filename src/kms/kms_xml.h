@@ -90,7 +90,8 @@ class Sequence {
 // Leaf values. Each fails with kMalformed naming the element.
 Result<std::string> Text(pugi::xml_node e);  // trimmed; child elements are an error
 Result<std::string> NonEmptyText(pugi::xml_node e);
-Result<NtpTime> DateTime(pugi::xml_node e);  // xs:dateTime; no zone means UTC
+// xs:dateTime; no zone means UTC; times after NTP era 0 (2036-02-07T06:28:15Z) are clamped to it.
+Result<NtpTime> DateTime(pugi::xml_node e);
 Result<uint64_t> Unsigned(pugi::xml_node e, uint64_t max = UINT64_MAX);
 // The same for text that is not an element's (an attribute value); what names it in errors.
 Result<uint64_t> ParseUnsigned(std::string_view text, std::string_view what,
@@ -115,6 +116,8 @@ void AddHex(pugi::xml_node parent, const char* name, ByteView v);
 // A key element with xsi:type="KeyContentType" (xsi must be declared on the root).
 void AddKey(pugi::xml_node parent, const char* name, ByteView key);
 
+// One element as compact XML text (no declaration, no indentation).
+std::string SerializeRaw(pugi::xml_node e);
 // The document as UTF-8 text with an XML declaration, indented by two spaces.
 std::string Serialize(const pugi::xml_document& doc);
 // The same into a buffer that wipes itself, for documents carrying keys.

@@ -12,10 +12,11 @@ namespace {
 class PayloadOrder {
  public:
   // Checks that a payload of this type (and IDR role / extension type) may come next.
-  Status Accept(uint8_t type, uint8_t sub, size_t offset) {
+  // where: "at offset N" (decoder) or "number N" (encoder).
+  Status Accept(uint8_t type, uint8_t sub, std::string_view where) {
     auto misplaced = [&](std::string_view expected) {
-      return Fail(Error::Malformed(fmt::format("{} payload at offset {}: misplaced, expected {}",
-                                               Describe(type, sub), offset, expected)));
+      return Fail(Error::Malformed(fmt::format("{} payload {}: misplaced, expected {}",
+                                               Describe(type, sub), where, expected)));
     };
     switch (stage_) {
       case 0:
@@ -49,6 +50,13 @@ class PayloadOrder {
         break;
       case 8:
         if (type == Ge()) {
+          if (sub != 6 && sub != 7 &&
+              sub != static_cast<uint8_t>(GeneralExtensionType::kLmrRootKey)) {
+            return Fail(Error::Unsupported(
+                fmt::format("General Extension payload {}: unknown type {} (only 6, 7 and the"
+                            " keybridge LMR root key 241)",
+                            where, sub)));
+          }
           bool& seen = sub == 6 ? seen6_ : sub == 7 ? seen7_ : seen_private_;
           if (seen) return misplaced("one General Extension of each type");
           seen = true;
@@ -163,8 +171,8 @@ Result<Bytes> EncodeMessage(const IMessage& m, bool signed_part_only) {
   if (m.payloads.empty()) return Fail(Error::InvalidArgument("I_MESSAGE: no payloads"));
   PayloadOrder order;
   for (size_t i = 0; i < m.payloads.size(); ++i) {
-    auto st =
-        order.Accept(static_cast<uint8_t>(TypeOf(m.payloads[i])), SubTypeOf(m.payloads[i]), i);
+    auto st = order.Accept(static_cast<uint8_t>(TypeOf(m.payloads[i])), SubTypeOf(m.payloads[i]),
+                           fmt::format("number {}", i + 1));
     if (!st) return Fail(Error::InvalidArgument(st.error().message()));
   }
   if (!order.complete()) return Fail(Error::InvalidArgument("I_MESSAGE: SIGN missing"));
@@ -266,7 +274,7 @@ Result<IMessage> IMessage::Decode(ByteView message) {
                       PayloadName(next), next, at)));
     }
     KB_TRY(uint8_t sub, PeekSubType(next, r));
-    KB_CHECK(order.Accept(next, sub, at));
+    KB_CHECK(order.Accept(next, sub, fmt::format("at offset {}", at)));
     if (next == static_cast<uint8_t>(PayloadType::kSign)) m.signed_length = at + kSignHeaderBytes;
     uint8_t type = next;
     KB_TRY(Payload p, DecodePayload(type, r, next));

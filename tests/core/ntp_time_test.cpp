@@ -32,6 +32,16 @@ TEST(NtpTime, RejectsBadTimes) {
   EXPECT_FALSE(NtpTime::ParseIso8601("2026-11-23T03:35:32Zjunk"));
 }
 
+TEST(NtpTime, EndOfEraZeroFailsOrSaturates) {
+  EXPECT_TRUE(NtpTime::ParseIso8601("2036-02-07T06:28:15Z"));
+  auto late = NtpTime::ParseIso8601("2100-01-01T00:00:00Z");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().kind(), ErrorKind::kUnsupported);
+  auto clamped = NtpTime::ParseIso8601("2100-01-01T00:00:00Z", /*saturate=*/true);
+  ASSERT_TRUE(clamped);
+  EXPECT_EQ(*clamped, NtpTime::EraEnd());
+}
+
 TEST(KeyPeriod, NumbersFromNtpEpoch) {
   KeyPeriod monthly{2592000, 0};
   // 1514 is the period number of the TS 33.180 examples (early 2024 with 30-day periods).

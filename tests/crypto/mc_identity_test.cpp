@@ -74,6 +74,16 @@ TEST(GukId, SaltIsLow28BitsOfKdf) {
   EXPECT_EQ(GukIdSalt(gmk, uri) >> 28, 0u);
 }
 
+// A cross-implementation value not (yet) in the shared vectors: Streamwide/sw_mikey_sakke
+// StreamwideTestVectors.md, "Test 1: GMK" (responder sip:alice@streamwide.com).
+TEST(GukId, StreamwideGmkTest1) {
+  Bytes gmk = Unhex("ead9e20459a5cbe881607f643a6f5ca5");
+  EXPECT_EQ(GukIdFromGmkId(0x0e144748, gmk, "sip:alice@streamwide.com"), 0x034db662u);
+  EXPECT_EQ(GukIdFromGmkId(0x034db662, gmk, "sip:alice@streamwide.com"), 0x0e144748u);
+  // The URI is hashed as given: without the scheme the salt differs.
+  EXPECT_NE(GukIdFromGmkId(0x0e144748, gmk, "alice@streamwide.com"), 0x034db662u);
+}
+
 TEST(GukId, KeepsPurposeTagAndInverts) {
   Bytes gmk = Unhex("a27b7d578eeb9b1ee7705e385996d300");
   const uint32_t gmk_id = 0x0ABCDEF1;  // purpose tag 0 (GMK)

@@ -64,11 +64,30 @@ TEST(KmsCertificate, ParsesPrefixedDocumentAndSkipsSignature) {
   EXPECT_EQ(c->role, "Root");
   EXPECT_EQ(c->kms_uri, "kms.example.org");
   EXPECT_EQ(c->valid_from, testing::Time("2000-01-26T00:00:00Z"));
+  // 2100 lies beyond NTP era 0: clamped to its last second rather than wrapped into the past.
+  EXPECT_EQ(c->valid_to, NtpTime::FromSeconds(UINT32_MAX));
+  EXPECT_EQ(c->valid_to->ToIso8601(), "2036-02-07T06:28:15Z");
   EXPECT_EQ(c->key_period.length_seconds, 2592000u);
   EXPECT_EQ(c->key_period.offset_seconds, 0u);
   EXPECT_EQ(c->pub_enc_key, (Bytes{0x04, 0x0a, 0x0b, 0x0c, 0x0d}));
   EXPECT_EQ(c->pub_auth_key, (Bytes{0x04, 0xaa, 0xbb, 0xcc}));
   EXPECT_EQ(c->kms_domains, std::vector<std::string>{"sec1.example.org"});
+}
+
+TEST(KmsCertificate, TimesBeyondNtpEraZeroAreClamped) {
+  for (std::string_view late : {"2036-02-07T06:28:16Z", "2036-12-31T00:00:00Z",
+                                "2106-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+    std::string xml(kPrefixed);
+    xml.replace(xml.find("2100-01-26T23:59:59Z"), 20, late);
+    auto c = ParseKmsCertificate(xml);
+    ASSERT_TRUE(c) << c.error().ToString();
+    EXPECT_EQ(c->valid_to, NtpTime::FromSeconds(UINT32_MAX)) << late;
+  }
+  std::string xml(kPrefixed);
+  xml.replace(xml.find("2100-01-26T23:59:59Z"), 20, "2036-02-07T06:28:15Z");
+  EXPECT_EQ(ParseKmsCertificate(xml)->valid_to, NtpTime::FromSeconds(UINT32_MAX));
+  xml.replace(xml.find("2036-02-07T06:28:15Z"), 20, "2036-02-07T06:28:14Z");
+  EXPECT_EQ(ParseKmsCertificate(xml)->valid_to, NtpTime::FromSeconds(UINT32_MAX - 1));
 }
 
 TEST(KmsCertificate, OptionalElementsMayBeAbsent) {

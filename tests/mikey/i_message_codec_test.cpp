@@ -1,5 +1,6 @@
 // TS 33.180 E.1.2 / RFC 3830 5.2: whole I_MESSAGE codec: round trips, the signed range,
 // truncation, oversize, unknown and misplaced payloads.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -175,6 +176,29 @@ TEST(IMessage, OversizedPayloadLengthsFail) {
   wire2[41] = 0x01;  // 0x0115 octets: within the limit but past the payloads that follow
   auto m2 = IMessage::Decode(wire2);
   ASSERT_FALSE(m2);
+}
+
+TEST(IMessage, UnknownExtensionTypeIsRefusedBothWays) {
+  IMessage s = SamplePckMessage();
+  s.payloads.insert(s.payloads.end() - 1, GeneralExtension{5, {0}});
+  auto e = s.Encode();
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.error().message().find("General Extension payload number 8: unknown type 5"),
+            std::string::npos)
+      << e.error().ToString();
+  Bytes wire = Encoded(SampleGmkMessage());
+  auto m = IMessage::Decode(wire);
+  ASSERT_TRUE(m);
+  // The SAKKE-to-self extension's type octet becomes 5.
+  size_t ge_at = wire.size() - 131 - 75 - 282;
+  ASSERT_EQ(wire[ge_at + 1], 6);
+  wire[ge_at + 1] = 5;
+  auto bad = IMessage::Decode(wire);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind(), ErrorKind::kUnsupported);
+  EXPECT_NE(bad.error().message().find(fmt::format("at offset {}: unknown type 5", ge_at)),
+            std::string::npos)
+      << bad.error().ToString();
 }
 
 // The seed corpus of fuzz/i_message_fuzzer.cpp (written by fuzz_seed_writer_test.cpp from the

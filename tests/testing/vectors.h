@@ -51,5 +51,6 @@ inline Bytes Hex(const std::string& hex) {
 }
 
 inline Bytes Hex(const nlohmann::json& j) { return Hex(j.get<std::string>()); }
+inline Bytes Hex(const char* hex) { return Hex(std::string(hex)); }
 
 }  // namespace kb::testing

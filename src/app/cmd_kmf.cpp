@@ -1,0 +1,315 @@
+// keybridge kmf ...: administration of a P25 KMF state directory (TIA-102.AACA key database).
+//
+// The directory holds kmf.db (SQLite, keys sealed under the storage key) and storage.key (32
+// random octets, mode 0600). Every command except init names the acting organisation (--org):
+// the engine refuses anything outside it. Key values are never printed.
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "app/input.h"
+#include "core/encoding.h"
+#include "crypto/random.h"
+#include "kmf/kmf_engine.h"
+#include "store/sqlite_kmf_store.h"
+
+namespace kb::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct KmfArgs {
+  std::string state;
+  std::string org;
+  std::string name;
+  std::string rsi, new_rsi, kmf_rsi = "9999999", mnp = "65535";
+  std::string ukek_hex, ukek_out, ukek_kid = "1", mac_hex, mac_kid, mac_format = "cmac";
+  bool generate = false, temporary = false, all = false;
+  std::vector<std::string> members, slns;
+  std::string keyset = "1", sln, kid, algid = "0x84", key_hex;
+  std::string unit, group;
+  int64_t campaign = 0;
+};
+
+int Report(const Error& e) {
+  std::fprintf(stderr, "keybridge kmf: %s\n", e.ToString().c_str());
+  return 1;
+}
+
+Result<uint32_t> ParseNumber(const std::string& text, std::string_view field, uint64_t max) {
+  try {
+    size_t used = 0;
+    unsigned long long v = std::stoull(text, &used, 0);
+    if (used != text.size() || v > max) throw std::out_of_range(field.data());
+    return static_cast<uint32_t>(v);
+  } catch (const std::exception&) {
+    return Fail(Error::InvalidArgument(fmt::format("{}: not a number up to {}", field, max)));
+  }
+}
+
+kmf::TimePoint Now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::string KeyPath(const std::string& state) { return (fs::path(state) / "storage.key").string(); }
+std::string DbPath(const std::string& state) { return (fs::path(state) / "kmf.db").string(); }
+
+Result<SecretBytes> ReadStorageKey(const std::string& state) {
+  std::ifstream in(KeyPath(state), std::ios::binary);
+  if (!in) return Fail(Error::Io("cannot read " + KeyPath(state) + " (run kmf init)"));
+  Bytes raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (raw.size() != 32) return Fail(Error::Malformed("storage.key: expected 32 octets"));
+  return SecretBytes::Adopt(std::move(raw));
+}
+
+Result<std::unique_ptr<store::SqliteKmfStore>> OpenState(const std::string& state) {
+  KB_TRY(SecretBytes key, ReadStorageKey(state));
+  return store::SqliteKmfStore::Open(DbPath(state), std::move(key));
+}
+
+Result<SecretBytes> SecretFromHex(const std::string& hex, std::string_view field) {
+  KB_TRY(Bytes b, FromHex(hex, field));
+  return SecretBytes::Adopt(std::move(b));
+}
+
+// Runs fn with an engine on the state directory; prints the error and sets the exit code.
+template <typename Fn>
+void WithEngine(const KmfArgs& a, Fn fn) {
+  auto st = OpenState(a.state);
+  if (!st) {
+    ExitCode() = Report(st.error());
+    return;
+  }
+  kmf::KmfEngine engine(**st);
+  Status r = fn(engine);
+  if (!r) ExitCode() = Report(r.error());
+}
+
+Status Init(const KmfArgs& a) {
+  std::error_code ec;
+  fs::create_directories(a.state, ec);
+  if (ec) return Fail(Error::Io("cannot create " + a.state + ": " + ec.message()));
+  ::chmod(a.state.c_str(), 0700);
+  if (fs::exists(KeyPath(a.state)))
+    return Fail(Error::Conflict(a.state + " is already a KMF state directory"));
+  SecretBytes key = crypto::RandomSecret(32);
+  KB_CHECK(WriteFileAtomic(KeyPath(a.state), AsString(key.Reveal()), 0600));
+  KB_TRY(auto db, store::SqliteKmfStore::Open(DbPath(a.state), std::move(key)));
+  std::printf("KMF state initialised in %s (schema version %d)\n", a.state.c_str(),
+              store::SqliteKmfStore::kSchemaVersion);
+  return Ok();
+}
+
+Status AddUnit(kmf::KmfEngine& e, const KmfArgs& a) {
+  kmf::Unit u;
+  KB_TRY(u.rsi, ParseNumber(a.rsi, "--rsi", kmf::kMaxRsi));
+  KB_TRY(u.kmf_rsi, ParseNumber(a.kmf_rsi, "--kmf-rsi", kmf::kMaxRsi));
+  KB_TRY(uint32_t mnp, ParseNumber(a.mnp, "--mnp", 0xFFFF));
+  u.mnp = static_cast<uint16_t>(mnp);
+  KB_TRY(uint32_t ukid, ParseNumber(a.ukek_kid, "--ukek-kid", 0xFFFF));
+  u.ukek.kid = static_cast<uint16_t>(ukid);
+  if (a.generate == !a.ukek_hex.empty())
+    return Fail(Error::InvalidArgument("give exactly one of --ukek HEX and --generate"));
+  if (a.generate) {
+    if (a.ukek_out.empty())
+      return Fail(Error::InvalidArgument(
+          "--generate needs --ukek-out FILE (the key fill for the radio's keyloader)"));
+    u.ukek.key = crypto::RandomSecret(32);
+  } else {
+    KB_TRY(u.ukek.key, SecretFromHex(a.ukek_hex, "--ukek"));
+  }
+  if (!a.mac_hex.empty()) {
+    KB_TRY(u.mac_key.key, SecretFromHex(a.mac_hex, "--mac-key"));
+    u.mac_key.kid = u.ukek.kid;
+    if (!a.mac_kid.empty()) {
+      KB_TRY(uint32_t mk, ParseNumber(a.mac_kid, "--mac-kid", 0xFFFF));
+      u.mac_key.kid = static_cast<uint16_t>(mk);
+    }
+  }
+  if (a.mac_format == "cbc")
+    u.mac_format = kmf::MacFormat::kCbcMac;
+  else if (a.mac_format != "cmac")
+    return Fail(Error::InvalidArgument("--mac: cbc or cmac"));
+  std::string fill;
+  if (a.generate) fill = ToHex(u.ukek.key.Reveal()) + "\n";
+  KB_CHECK(e.AddUnit(a.org, std::move(u)));
+  if (a.generate) {
+    auto w = WriteFileAtomic(a.ukek_out, fill, 0600);
+    SecureWipe(fill.data(), fill.size());
+    KB_CHECK(w);
+  }
+  KB_TRY(auto info, e.GetUnit(a.org, static_cast<kmf::Rsi>(std::stoul(a.rsi, nullptr, 0))));
+  std::printf("unit %u added to %s (UKEK KID 0x%04X, MAC key KID 0x%04X)%s\n", info.rsi,
+              a.org.c_str(), info.ukek_kid, info.mac_kid,
+              a.generate ? fmt::format(", UKEK written to {}", a.ukek_out).c_str() : "");
+  return Ok();
+}
+
+Status AddGroup(kmf::KmfEngine& e, const KmfArgs& a) {
+  kmf::Group g;
+  g.name = a.name;
+  g.temporary = a.temporary;
+  for (const auto& m : a.members) {
+    KB_TRY(uint32_t r, ParseNumber(m, "--member", kmf::kMaxRsi));
+    g.members.push_back(r);
+  }
+  for (const auto& s : a.slns) {
+    KB_TRY(uint32_t v, ParseNumber(s, "--sln", 0xFFFF));
+    g.slns.push_back(static_cast<uint16_t>(v));
+  }
+  size_t n = g.members.size();
+  KB_CHECK(e.PutGroup(a.org, std::move(g)));
+  std::printf("%sgroup %s of %s: %zu members\n", a.temporary ? "temporary " : "", a.name.c_str(),
+              a.org.c_str(), n);
+  return Ok();
+}
+
+Status AddKey(kmf::KmfEngine& e, const KmfArgs& a) {
+  kmf::Tek t;
+  KB_TRY(uint32_t ks, ParseNumber(a.keyset, "--keyset", 254));
+  KB_TRY(uint32_t sln, ParseNumber(a.sln, "--sln", 0xFFFF));
+  KB_TRY(uint32_t kid, ParseNumber(a.kid, "--kid", 0xFFFF));
+  KB_TRY(uint32_t alg, ParseNumber(a.algid, "--algid", 0xFF));
+  t.ref = {static_cast<uint8_t>(ks), static_cast<uint16_t>(sln), static_cast<uint16_t>(kid),
+           static_cast<uint8_t>(alg)};
+  if (a.generate == !a.key_hex.empty())
+    return Fail(Error::InvalidArgument("give exactly one of --key HEX and --generate"));
+  if (a.generate) {
+    t.key = crypto::RandomSecret(alg == 0x85 ? 16 : 32);
+  } else {
+    KB_TRY(t.key, SecretFromHex(a.key_hex, "--key"));
+  }
+  KB_CHECK(e.PutTek(a.org, std::move(t)));
+  std::printf("TEK keyset %u SLN %u KID 0x%04X ALGID 0x%02X stored for %s\n", ks, sln, kid, alg,
+              a.org.c_str());
+  return Ok();
+}
+
+Status Rekey(kmf::KmfEngine& e, const KmfArgs& a) {
+  int given = !a.unit.empty() + !a.group.empty() + (a.all ? 1 : 0);
+  if (given != 1)
+    return Fail(Error::InvalidArgument("give exactly one of --unit RSI, --group NAME, --all"));
+  kmf::TimePoint now = Now();
+  int64_t id = 0;
+  if (!a.unit.empty()) {
+    KB_TRY(uint32_t r, ParseNumber(a.unit, "--unit", kmf::kMaxRsi));
+    KB_TRY(id, e.RekeyUnit(a.org, r, now));
+  } else if (!a.group.empty()) {
+    KB_TRY(id, e.RekeyGroup(a.org, a.group, now));
+  } else {
+    KB_TRY(id, e.RekeyAll(a.org, now));
+  }
+  KB_TRY(auto st, e.GetCampaignStatus(a.org, id));
+  std::printf("campaign %lld: %s, %zu units queued\n", static_cast<long long>(id),
+              st.campaign.description.c_str(), st.tasks.size());
+  return Ok();
+}
+
+Status ShowStatus(kmf::KmfEngine& e, const KmfArgs& a) {
+  if (a.campaign == 0) {
+    KB_TRY(auto list, e.ListCampaigns(a.org));
+    for (const auto& c : list) {
+      KB_TRY(auto st, e.GetCampaignStatus(a.org, c.id));
+      std::printf("%lld %-12s %-40s queued %zu sent %zu done %zu failed %zu cancelled %zu\n",
+                  static_cast<long long>(c.id), std::string(CampaignKindName(c.kind)).c_str(),
+                  c.description.c_str(), st.queued, st.sent, st.done, st.failed, st.cancelled);
+    }
+    if (list.empty()) std::printf("no campaigns for %s\n", a.org.c_str());
+    return Ok();
+  }
+  KB_TRY(auto st, e.GetCampaignStatus(a.org, a.campaign));
+  std::printf("campaign %lld (%s): %s\n", static_cast<long long>(st.campaign.id),
+              std::string(CampaignKindName(st.campaign.kind)).c_str(),
+              st.campaign.description.c_str());
+  for (const auto& t : st.tasks)
+    std::printf("  unit %u: %s, %u attempts%s%s\n", t.rsi,
+                std::string(kmf::TaskStateName(t.state)).c_str(), t.attempts,
+                t.detail.empty() ? "" : ", ", t.detail.c_str());
+  return Ok();
+}
+
+}  // namespace
+
+void RegisterKmfCommands(CLI::App& app) {
+  auto* kmf = app.add_subcommand("kmf", "P25 KMF: key database and OTAR campaigns");
+  kmf->require_subcommand(1);
+  auto args = std::make_shared<KmfArgs>();
+  auto state = [&](CLI::App* c) {
+    c->add_option("--state", args->state, "KMF state directory")->required();
+  };
+  auto org = [&](CLI::App* c) {
+    state(c);
+    c->add_option("--org", args->org, "acting organisation")->required();
+  };
+
+  auto* init = kmf->add_subcommand("init", "create a KMF state directory");
+  state(init);
+  init->callback([args] {
+    if (auto r = Init(*args); !r) ExitCode() = Report(r.error());
+  });
+
+  auto* add_org = kmf->add_subcommand("add-org", "add an organisation");
+  org(add_org);
+  add_org->add_option("--name", args->name, "display name");
+  add_org->callback([args] {
+    WithEngine(*args, [&](kmf::KmfEngine& e) -> Status {
+      KB_CHECK(e.AddOrganisation({args->org, args->name.empty() ? args->org : args->name}));
+      std::printf("organisation %s added\n", args->org.c_str());
+      return Ok();
+    });
+  });
+
+  auto* add_unit = kmf->add_subcommand("add-unit", "provision a radio (UKEK, MAC key)");
+  org(add_unit);
+  add_unit->add_option("--rsi", args->rsi, "the unit's RSI")->required();
+  add_unit->add_option("--ukek", args->ukek_hex, "UKEK, 64 hex digits");
+  add_unit->add_flag("--generate", args->generate, "generate the UKEK");
+  add_unit->add_option("--ukek-out", args->ukek_out, "with --generate: write the UKEK here (0600)");
+  add_unit->add_option("--ukek-kid", args->ukek_kid, "UKEK key ID");
+  add_unit->add_option("--mac-key", args->mac_hex, "separate MAC key (default: the UKEK)");
+  add_unit->add_option("--mac-kid", args->mac_kid, "MAC key ID");
+  add_unit->add_option("--mac", args->mac_format, "MAC format: cmac (default) or cbc");
+  add_unit->add_option("--kmf-rsi", args->kmf_rsi, "the KMF RSI the unit knows");
+  add_unit->add_option("--mnp", args->mnp, "message number period");
+  add_unit->callback([args] { WithEngine(*args, [&](auto& e) { return AddUnit(e, *args); }); });
+
+  auto* add_group = kmf->add_subcommand("add-group", "create or replace a (temporary) group");
+  org(add_group);
+  add_group->add_option("--name", args->name, "group name")->required();
+  add_group->add_flag("--temporary", args->temporary, "a temporary group");
+  add_group->add_option("--member", args->members, "member RSI (repeatable)");
+  add_group->add_option("--sln", args->slns, "SLN of a key members must hold (repeatable)");
+  add_group->callback([args] { WithEngine(*args, [&](auto& e) { return AddGroup(e, *args); }); });
+
+  auto* add_key = kmf->add_subcommand("add-key", "store a TEK");
+  org(add_key);
+  add_key->add_option("--keyset", args->keyset, "keyset ID (1-254)");
+  add_key->add_option("--sln", args->sln, "storage location number")->required();
+  add_key->add_option("--kid", args->kid, "key ID")->required();
+  add_key->add_option("--algid", args->algid, "ALGID (0x84 AES-256, 0x85 AES-128)");
+  add_key->add_option("--key", args->key_hex, "key, hex");
+  add_key->add_flag("--generate", args->generate, "generate the key");
+  add_key->callback([args] { WithEngine(*args, [&](auto& e) { return AddKey(e, *args); }); });
+
+  auto* rekey = kmf->add_subcommand("rekey", "start a rekey campaign");
+  org(rekey);
+  rekey->add_option("--unit", args->unit, "one unit's RSI");
+  rekey->add_option("--group", args->group, "a group's members");
+  rekey->add_flag("--all", args->all, "every unit of the organisation");
+  rekey->callback([args] { WithEngine(*args, [&](auto& e) { return Rekey(e, *args); }); });
+
+  auto* status = kmf->add_subcommand("status", "campaigns and per-unit status");
+  org(status);
+  status->add_option("--campaign", args->campaign, "one campaign's units");
+  status->callback([args] { WithEngine(*args, [&](auto& e) { return ShowStatus(e, *args); }); });
+}
+
+}  // namespace kb::app

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# keybridge kmf ...: administer a KMF state directory; never print key values.
+# Usage: kmf_cli.sh KEYBRIDGE VECTORS_DIR
+set -euo pipefail
+kb="$1"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+state="$dir/kmf"
+ukek=2a1938cd0b6b6bd0b7745692fe1914f03876612fc29d577789a62f65fa05ef83
+tek=494002bf163132a421fbef117f985a0caaddc250a4c21947d593e6c067de402c
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$kb" kmf init --state "$state" > "$dir/out"
+[ "$(stat -c %a "$state/storage.key")" = 600 ] || fail "storage key mode"
+"$kb" kmf init --state "$state" 2>/dev/null && fail "init twice"
+"$kb" kmf add-org --state "$state" --org police --name "Police" >> "$dir/out"
+"$kb" kmf add-org --state "$state" --org fire >> "$dir/out"
+"$kb" kmf add-unit --state "$state" --org police --rsi 1001 --ukek "$ukek" --ukek-kid 0x50BC >> "$dir/out"
+"$kb" kmf add-unit --state "$state" --org police --rsi 1002 --generate --ukek-out "$dir/1002.ukek" >> "$dir/out"
+[ "$(stat -c %a "$dir/1002.ukek")" = 600 ] || fail "generated UKEK file mode"
+[ "$(tr -d '\n' < "$dir/1002.ukek" | wc -c)" = 64 ] || fail "generated UKEK length"
+"$kb" kmf add-unit --state "$state" --org fire --rsi 2001 --generate --ukek-out "$dir/2001.ukek" >> "$dir/out"
+"$kb" kmf add-unit --state "$state" --org police --rsi 2001 --ukek "$ukek" 2>/dev/null && fail "RSI takeover"
+"$kb" kmf add-key --state "$state" --org police --keyset 1 --sln 1 --kid 0x4983 --key "$tek" >> "$dir/out"
+"$kb" kmf add-key --state "$state" --org police --keyset 2 --sln 1 --kid 0x4984 --generate >> "$dir/out"
+"$kb" kmf add-group --state "$state" --org police --name tac --member 1001 --member 1002 --sln 1 >> "$dir/out"
+"$kb" kmf add-group --state "$state" --org police --name mixed --member 2001 --sln 1 2>/dev/null && fail "foreign member"
+"$kb" kmf rekey --state "$state" --org police --group tac >> "$dir/out"
+grep -q "campaign 1: rekey group tac, 2 units queued" "$dir/out" || fail "rekey output"
+"$kb" kmf rekey --state "$state" --org police --unit 2001 2>/dev/null && fail "foreign rekey"
+"$kb" kmf status --state "$state" --org police --campaign 1 >> "$dir/out"
+grep -q "unit 1002: queued" "$dir/out" || fail "status output"
+"$kb" kmf status --state "$state" --org fire --campaign 1 2>/dev/null && fail "foreign status"
+"$kb" kmf status --state "$state" --org police >> "$dir/out"
+# No key value ever reaches the output, the database or its journal.
+gen=$(tr -d '\n' < "$dir/1002.ukek")
+for secret in "$ukek" "$tek" "$gen"; do
+  grep -qi "$secret" "$dir/out" && fail "key printed"
+  for f in "$state"/kmf.db*; do
+    od -An -v -tx1 "$f" | tr -d " \n" | grep -qi "$secret" && fail "key in the clear in $f"
+  done
+done
+echo "kmf cli: ok"
