@@ -18,6 +18,7 @@
 #include "app/input.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
+#include "kms/at_rest.h"
 #include "kmf/kmf_engine.h"
 #include "store/sqlite_kmf_store.h"
 
@@ -101,7 +102,7 @@ Status Init(const KmfArgs& a) {
   if (fs::exists(KeyPath(a.state)))
     return Fail(Error::Conflict(a.state + " is already a KMF state directory"));
   SecretBytes key = crypto::RandomSecret(32);
-  KB_CHECK(WriteFileAtomic(KeyPath(a.state), AsString(key.Reveal()), 0600));
+  KB_CHECK(kms::WriteFileAtomic(KeyPath(a.state), key.Reveal(), 0600));
   KB_TRY(auto db, store::SqliteKmfStore::Open(DbPath(a.state), std::move(key)));
   std::printf("KMF state initialised in %s (schema version %d)\n", a.state.c_str(),
               store::SqliteKmfStore::kSchemaVersion);
@@ -142,7 +143,7 @@ Status AddUnit(kmf::KmfEngine& e, const KmfArgs& a) {
   if (a.generate) fill = ToHex(u.ukek.key.Reveal()) + "\n";
   KB_CHECK(e.AddUnit(a.org, std::move(u)));
   if (a.generate) {
-    auto w = WriteFileAtomic(a.ukek_out, fill, 0600);
+    auto w = kms::WriteFileAtomic(a.ukek_out, AsBytes(fill), 0600);
     SecureWipe(fill.data(), fill.size());
     KB_CHECK(w);
   }

@@ -5,35 +5,22 @@
 
 #include <algorithm>
 
-#include "crypto/aes.h"
 #include "p25/algorithm_id.h"
+#include "p25/data_crypto.h"
+#include "p25/message_indicator.h"
 
 namespace kb::p25 {
 namespace {
 
-constexpr size_t kAesBlock = 16;
-
-// The next-MI LFSR of TIA-102.AAAD: x^64 + x^62 + x^46 + x^38 + x^27 + x^15 + 1, clocked 64
-// times over MI[0..7]. Kept private here until the shared MI code lands on main.
-uint64_t NextMi64(uint64_t r) {
-  for (int i = 0; i < 64; ++i) {
-    uint64_t fb = ((r >> 63) ^ (r >> 61) ^ (r >> 45) ^ (r >> 37) ^ (r >> 26) ^ (r >> 14)) & 1;
-    r = (r << 1) | fb;
-  }
-  return r;
-}
-
+// The AAAD data keystream (AES-256-OFB, IV = MI || LFSR64(MI), 16 octets discarded) is shared
+// with data PDUs: p25/data_crypto.h.
 Result<Bytes> Crypt(const SecretBytes& key, const AuxiliaryEncryptionHeader& h, ByteView data) {
   if (h.algid != kAlgidAes256) {
     return Fail(Error::Unsupported(fmt::format("KMM encryption ALGID 0x{:02X}", h.algid)));
   }
   if (MiIsAllZeros(h.mi)) return Fail(Error::InvalidArgument("KMM encryption MI is all zeros"));
-  Bytes iv = ExpandMiToAesIv(h.mi);
-  KB_TRY(Bytes ks, crypto::AesOfbKeystream(key.Reveal(), iv, kAesBlock + data.size()));
-  Bytes out(data.begin(), data.end());
-  for (size_t i = 0; i < out.size(); ++i) out[i] ^= ks[kAesBlock + i];
-  SecureWipe(ks.data(), ks.size());
-  return out;
+  KB_TRY(MessageIndicator mi, MessageIndicator::Parse(h.mi));
+  return EncryptData(key.Reveal(), mi, data);
 }
 
 }  // namespace
@@ -43,11 +30,8 @@ bool MiIsAllZeros(const MiOctets& mi) {
 }
 
 Bytes ExpandMiToAesIv(const MiOctets& mi) {
-  ByteReader r(ByteView(mi).first(8));
-  uint64_t m = *r.U64("MI");
-  ByteWriter w(kAesBlock);
-  w.U64(m).U64(NextMi64(m));
-  return std::move(w).Take();
+  auto iv = (*MessageIndicator::Parse(mi)).AesIv();  // 9 octets always parse
+  return Bytes(iv.begin(), iv.end());
 }
 
 Result<Bytes> EncryptKmm(const SecretBytes& key, const AuxiliaryEncryptionHeader& header,

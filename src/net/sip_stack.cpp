@@ -1,0 +1,392 @@
+// RFC 3261 SIP user agent core: transaction matching (17.1.3, 17.2.3), Via handling (8.1.1.7,
+// 18.2.1, RFC 3581), response routing (18.2.2) and the io_context thread.
+#include "net/sip_stack.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "net/sip_framing.h"
+#include "net/sip_transaction.h"
+#include "net/sip_transport.h"
+
+namespace kb::net {
+
+namespace asio = boost::asio;
+
+std::string_view TransportName(Transport t) { return t == Transport::kUdp ? "UDP" : "TCP"; }
+
+std::string SipEndpoint::ToString() const {
+  bool v6 = host.find(':') != std::string::npos;
+  return std::string(TransportName(transport)) + " " + (v6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
+}
+
+namespace {
+
+// A reason phrase is one line of text (RFC 3261 25.1 Reason-Phrase).
+std::string OneLine(std::string_view s) {
+  std::string out(s.substr(0, 200));
+  for (auto& c : out) {
+    if (c == '\r' || c == '\n' || static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return out;
+}
+
+std::string Describe(const SipMessage& m) {
+  std::string ct = m.ContentType();
+  return fmt::format("call-id {} cseq {} {}, body {} octets{}{}", m.CallId(), m.CSeqNumber(),
+                     m.Method(), m.BodySize(), ct.empty() ? "" : " ", ct);
+}
+
+std::string HostPort(std::string_view host, uint16_t port) {
+  bool v6 = host.find(':') != std::string_view::npos && host.front() != '[';
+  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+struct SipStack::Impl : std::enable_shared_from_this<SipStack::Impl> {
+  explicit Impl(SipStackConfig c)
+      : config(std::move(c)),
+        work(asio::make_work_guard(io)),
+        transport(io, config,
+                  {[this](std::string text, const SipEndpoint& source) {
+                     OnMessage(std::move(text), source);
+                   },
+                   [this](std::string head, std::string reason, const SipEndpoint& source) {
+                     AnswerBadMessage(head, reason, source);
+                   }}) {
+    if (config.via_host.empty()) config.via_host = config.bind_address;
+    timers = {config.t1, config.t2, config.t4};
+  }
+
+  void OnMessage(std::string text, const SipEndpoint& source);
+  void OnRequest(SipMessage request, const SipEndpoint& source);
+  void OnResponse(SipMessage response, const SipEndpoint& source);
+  void AnswerBadMessage(std::string_view text, std::string_view reason, const SipEndpoint& source);
+  void SendStateless(const SipMessage& request, const SipEndpoint& source, int status,
+                     std::string_view reason);
+  static SipEndpoint ResponseDestination(const SipMessage& request, const SipEndpoint& source);
+  void StartClient(SipMessage request, SipEndpoint target, ResponseCallback callback);
+  void Shutdown();
+
+  SipStackConfig config;
+  TransactionTimers timers;
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  SipTransport transport;
+  std::thread thread;
+  RequestHandler handler;
+  std::map<std::string, std::shared_ptr<ClientNonInviteTransaction>> clients;
+  std::map<std::string, std::shared_ptr<ServerNonInviteTransaction>> servers;
+  bool stopped = false;
+};
+
+namespace {
+
+class IncomingRequestImpl : public IncomingRequest {
+ public:
+  IncomingRequestImpl(std::weak_ptr<SipStack::Impl> stack,
+                      std::weak_ptr<ServerNonInviteTransaction> transaction, SipMessage request,
+                      SipEndpoint source)
+      : stack_(std::move(stack)),
+        transaction_(std::move(transaction)),
+        request_(std::move(request)),
+        source_(std::move(source)) {}
+
+  ~IncomingRequestImpl() override {
+    if (!answered_.load()) Respond(500, "Server Internal Error: request handler did not answer");
+  }
+
+  const SipMessage& request() const override { return request_; }
+  const SipEndpoint& source() const override { return source_; }
+
+  void Respond(int status, std::string_view reason) override {
+    auto r = SipMessage::ResponseTo(request_, status, OneLine(reason));
+    if (!r) {
+      spdlog::error("sip: cannot build response {}: {}", status, r.error().message());
+      return;
+    }
+    Respond(std::move(*r));
+  }
+
+  void Respond(SipMessage response) override {
+    int status = response.StatusCode();
+    if (status >= 200 && answered_.exchange(true)) {
+      spdlog::warn("sip: second final response {} to {} dropped", status, request_.CallId());
+      return;
+    }
+    auto stack = stack_.lock();
+    if (!stack) return;
+    auto wire = response.Serialise();
+    if (!wire) {
+      spdlog::error("sip: response {} not sent: {}", status, wire.error().message());
+      return;
+    }
+    std::string summary = fmt::format("{} {} to {}, {}", status, OneLine(response.ReasonPhrase()),
+                                      source_.ToString(), Describe(response));
+    asio::post(stack->io, [transaction = transaction_, status, text = std::move(*wire),
+                           summary = std::move(summary)]() mutable {
+      auto t = transaction.lock();
+      if (!t) return;
+      if (t->Respond(status, std::move(text))) spdlog::debug("sip: tx {}", summary);
+    });
+  }
+
+ private:
+  std::weak_ptr<SipStack::Impl> stack_;
+  std::weak_ptr<ServerNonInviteTransaction> transaction_;
+  SipMessage request_;
+  SipEndpoint source_;
+  std::atomic<bool> answered_{false};
+};
+
+}  // namespace
+
+void SipStack::Impl::OnMessage(std::string text, const SipEndpoint& source) {
+  if (stopped) return;
+  auto parsed = SipMessage::Parse(text);
+  if (!parsed) {
+    spdlog::warn("sip: from {}: {}", source.ToString(), parsed.error().message());
+    AnswerBadMessage(text, parsed.error().message(), source);
+    return;
+  }
+  if (parsed->IsRequest()) {
+    OnRequest(std::move(*parsed), source);
+  } else {
+    OnResponse(std::move(*parsed), source);
+  }
+}
+
+void SipStack::Impl::AnswerBadMessage(std::string_view text, std::string_view reason,
+                                      const SipEndpoint& source) {
+  auto request = SipMessage::ParseForErrorResponse(text);
+  if (!request) {
+    // The body may be what oSIP refused: try the head alone.
+    auto head = ScanHead(text);
+    if (head && *head) request = SipMessage::ParseForErrorResponse(HeadOnly(text, **head));
+  }
+  if (!request || request->Method() == "ACK") return;  // nothing we can answer: dropped
+  request->StampTopVia(source.host, source.port);
+  SendStateless(*request, source, 400, "Bad Request: " + std::string(reason));
+}
+
+SipEndpoint SipStack::Impl::ResponseDestination(const SipMessage& request,
+                                                const SipEndpoint& source) {
+  if (source.transport == Transport::kTcp) return source;  // the connection it came on
+  // RFC 3261 18.2.2 with RFC 3581: the source address; the source port when rport was asked
+  // for, else the sent-by port (default 5060).
+  uint16_t port = request.TopViaHasRport() ? source.port : request.TopViaPort();
+  return {Transport::kUdp, source.host, port != 0 ? port : uint16_t{5060}};
+}
+
+void SipStack::Impl::SendStateless(const SipMessage& request, const SipEndpoint& source, int status,
+                                   std::string_view reason) {
+  auto response = SipMessage::ResponseTo(request, status, OneLine(reason));
+  if (!response) return;
+  auto wire = response->Serialise();
+  if (!wire) return;
+  SipEndpoint to = ResponseDestination(request, source);
+  spdlog::info("sip: tx {} {} to {}", status, OneLine(reason), to.ToString());
+  transport.Send(to, std::move(*wire),
+                 [](const Error& e) { spdlog::warn("sip: response not sent: {}", e.message()); });
+}
+
+void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
+  request.StampTopVia(source.host, source.port);
+  std::string method = request.Method();
+  spdlog::debug("sip: rx {} {} from {}, {}", method, request.RequestUri(), source.ToString(),
+                Describe(request));
+  std::string branch = request.TopViaBranch();
+  if (method == "ACK") return;  // no INVITE server transactions yet: nothing to acknowledge
+  if (!branch.starts_with(kBranchCookie)) {
+    SendStateless(request, source, 400,
+                  "Bad Request: Via branch lacks the z9hG4bK cookie (RFC 2543 is not supported)");
+    return;
+  }
+  std::string key = branch + "|" + HostPort(request.TopViaHost(), request.TopViaPort()) + "|" +
+                    TransportName(source.transport).data() + "|" + method;
+  if (auto it = servers.find(key); it != servers.end()) {
+    spdlog::debug("sip: retransmission of {} absorbed", request.CallId());
+    auto t = it->second;
+    t->OnRequestRetransmission();
+    return;
+  }
+  if (method == "INVITE") {
+    SendStateless(request, source, 501, "Not Implemented: INVITE is not supported yet");
+    return;
+  }
+  if (method == "CANCEL") {
+    SendStateless(request, source, 481, "Call/Transaction Does Not Exist");
+    return;
+  }
+  if (auto mf = request.Header("Max-Forwards"); mf && *mf == "0" && method != "OPTIONS") {
+    SendStateless(request, source, 483, "Too Many Hops");
+    return;
+  }
+  SipEndpoint to = ResponseDestination(request, source);
+  std::weak_ptr<Impl> weak = weak_from_this();
+  auto transaction = std::make_shared<ServerNonInviteTransaction>(
+      io, timers, source.transport == Transport::kTcp,
+      [weak, to](const std::string& wire) {
+        if (auto self = weak.lock()) {
+          self->transport.Send(to, wire, [to](const Error& e) {
+            spdlog::warn("sip: response to {} not sent: {}", to.ToString(), e.message());
+          });
+        }
+      },
+      [weak, key] {
+        if (auto self = weak.lock()) self->servers.erase(key);
+      });
+  servers[key] = transaction;
+  auto incoming =
+      std::make_shared<IncomingRequestImpl>(weak, transaction, std::move(request), source);
+  if (handler) {
+    handler(std::move(incoming));
+  } else {
+    incoming->Respond(501, "Not Implemented: no handler for " + method);
+  }
+}
+
+void SipStack::Impl::OnResponse(SipMessage response, const SipEndpoint& source) {
+  std::string key = response.TopViaBranch() + "|" + response.Method();
+  auto it = clients.find(key);
+  if (it == clients.end()) {
+    spdlog::debug("sip: stray response {} from {} dropped", response.StatusCode(),
+                  source.ToString());
+    return;
+  }
+  spdlog::debug("sip: rx {} {} from {}, {}", response.StatusCode(), response.ReasonPhrase(),
+                source.ToString(), Describe(response));
+  auto t = it->second;
+  t->OnResponse(std::move(response));
+}
+
+void SipStack::Impl::StartClient(SipMessage request, SipEndpoint target,
+                                 ResponseCallback callback) {
+  if (stopped) return callback(Fail(Error::Io("SIP stack stopped")));
+  uint16_t port = target.transport == Transport::kUdp ? transport.udp_port() : transport.tcp_port();
+  if (port == 0 && target.transport == Transport::kUdp) {
+    return callback(Fail(Error::Unsupported("SIP: UDP is disabled in this stack")));
+  }
+  if (request.RequestUri().empty()) {
+    return callback(Fail(Error::InvalidArgument("SIP: request without a valid Request-URI")));
+  }
+  std::string branch = std::string(kBranchCookie) + RandomToken(8);
+  std::string via = fmt::format("SIP/2.0/{} {};branch={};rport", TransportName(target.transport),
+                                HostPort(config.via_host, port), branch);
+  if (auto s = request.PushVia(via); !s) return callback(Fail(s.error()));
+  if (!request.Header("Max-Forwards")) (void)request.AddHeader("Max-Forwards", "70");
+  if (!request.Header("User-Agent")) (void)request.AddHeader("User-Agent", config.user_agent);
+  auto wire = request.Serialise();
+  if (!wire) return callback(Fail(wire.error()));
+  std::string key = branch + "|" + request.Method();
+  spdlog::debug("sip: tx {} {} to {}, {}", request.Method(), request.RequestUri(),
+                target.ToString(), Describe(request));
+  std::weak_ptr<Impl> weak = weak_from_this();
+  // The sender reports transport errors to the transaction, which it names through a cell
+  // filled once the transaction exists.
+  auto cell = std::make_shared<std::weak_ptr<ClientNonInviteTransaction>>();
+  WireSender sender = [weak, target, cell](const std::string& text) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->transport.Send(target, text, [cell](const Error& e) {
+      if (auto t = cell->lock()) t->OnTransportError(e);
+    });
+  };
+  auto transaction = std::make_shared<ClientNonInviteTransaction>(
+      io, timers, target.transport == Transport::kTcp, std::move(*wire), std::move(sender),
+      std::move(callback), [weak, key] {
+        if (auto self = weak.lock()) self->clients.erase(key);
+      });
+  *cell = transaction;
+  clients[key] = transaction;
+  transaction->Start();
+}
+
+void SipStack::Impl::Shutdown() {
+  stopped = true;
+  auto pending = std::move(clients);
+  clients.clear();
+  for (auto& [key, t] : pending) t->OnTransportError(Error::Io("SIP stack stopped"));
+  servers.clear();
+  transport.Close();
+  work.reset();
+}
+
+SipStack::SipStack(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<SipStack>> SipStack::Start(SipStackConfig config) {
+  EnsureOsipInitialised();
+  if (config.t1.count() <= 0 || config.t2 < config.t1) {
+    return Fail(Error::InvalidArgument("SIP timers: need 0 < T1 <= T2"));
+  }
+  auto impl = std::make_shared<Impl>(std::move(config));
+  KB_CHECK(impl->transport.Open());
+  impl->thread = std::thread([raw = impl.get()] { raw->io.run(); });
+  spdlog::info("sip: stack on {} (UDP {}, TCP {})", impl->config.bind_address,
+               impl->transport.udp_port(), impl->transport.tcp_port());
+  return std::unique_ptr<SipStack>(new SipStack(std::move(impl)));
+}
+
+SipStack::~SipStack() {
+  asio::post(impl_->io, [impl = impl_] { impl->Shutdown(); });
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+uint16_t SipStack::udp_port() const { return impl_->transport.udp_port(); }
+uint16_t SipStack::tcp_port() const { return impl_->transport.tcp_port(); }
+const SipStackConfig& SipStack::config() const { return impl_->config; }
+
+SipEndpoint SipStack::LocalEndpoint(Transport t) const {
+  return {t, impl_->config.via_host, t == Transport::kUdp ? udp_port() : tcp_port()};
+}
+
+void SipStack::SetRequestHandler(RequestHandler handler) {
+  asio::post(impl_->io,
+             [impl = impl_, h = std::move(handler)]() mutable { impl->handler = std::move(h); });
+}
+
+Result<SipMessage> SipStack::NewRequest(std::string_view method, std::string_view request_uri,
+                                        std::string_view to, std::string_view from) const {
+  SipMessage m = SipMessage::Request(method, request_uri);
+  if (m.RequestUri().empty()) {
+    return Fail(
+        Error::InvalidArgument("SIP Request-URI does not parse: " + std::string(request_uri)));
+  }
+  std::string from_uri =
+      from.empty() ? "sip:" + impl_->config.user + "@" + impl_->config.domain : std::string(from);
+  if (!m.AddHeader("From", "<" + from_uri + ">;tag=" + RandomToken(6))) {
+    return Fail(Error::InvalidArgument("SIP From URI does not parse: " + from_uri));
+  }
+  if (!m.AddHeader("To", "<" + std::string(to) + ">")) {
+    return Fail(Error::InvalidArgument("SIP To URI does not parse: " + std::string(to)));
+  }
+  KB_CHECK(m.AddHeader("Call-ID", RandomToken(12) + "@" + impl_->config.domain));
+  KB_CHECK(m.AddHeader("CSeq", "1 " + std::string(method)));
+  KB_CHECK(m.AddHeader("Max-Forwards", "70"));
+  return m;
+}
+
+void SipStack::SendRequest(SipMessage request, SipEndpoint target, ResponseCallback callback) {
+  std::string method = request.Method();
+  auto req = std::make_shared<SipMessage>(std::move(request));
+  if (method == "INVITE" || method == "ACK") {
+    asio::post(impl_->io, [cb = std::move(callback), method] {
+      cb(Fail(Error::Unsupported("SIP: " + method + " transactions are not implemented yet")));
+    });
+    return;
+  }
+  asio::post(impl_->io,
+             [impl = impl_, req, target = std::move(target), cb = std::move(callback)]() mutable {
+               impl->StartClient(std::move(*req), std::move(target), std::move(cb));
+             });
+}
+
+}  // namespace kb::net
