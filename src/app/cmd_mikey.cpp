@@ -1,6 +1,7 @@
 // keybridge mikey ...: MIKEY-SAKKE I_MESSAGEs (TS 33.180 Annex E): create, decode, open.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "mikey/i_message.h"
 #include "mikey/i_message_builder.h"
 #include "mikey/i_message_opener.h"
+#include "mikey/lmr_root_key_message.h"
 #include "mikey/replay_cache.h"
 
 namespace kb::app {
@@ -66,6 +68,31 @@ Result<crypto::PurposeTag> KeyTypeOption(const std::string& type) {
   return Fail(Error::InvalidArgument(fmt::format("--type: '{}' is not gmk, pck or csk", type)));
 }
 
+// An unsigned number in decimal or 0x-hex, at most max.
+Result<uint32_t> NumberOption(const std::string& text, uint32_t max, std::string_view option) {
+  std::string_view t = text;
+  int base = 10;
+  if (t.starts_with("0x") || t.starts_with("0X")) {
+    t.remove_prefix(2);
+    base = 16;
+  }
+  uint64_t v = 0;
+  bool ok = !t.empty() && t.size() <= 10;
+  for (char c : t) {
+    int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+            : base == 16 && std::isxdigit(static_cast<unsigned char>(c))
+                ? std::tolower(static_cast<unsigned char>(c)) - 'a' + 10
+                : -1;
+    if (d < 0) ok = false;
+    if (ok) v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+  }
+  if (!ok || v > max) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("{}: '{}' is not a number from 0 to {:#x}", option, text, max)));
+  }
+  return static_cast<uint32_t>(v);
+}
+
 Result<Bytes> ReadMessage(const std::string& path) {
   KB_TRY(std::string text, ReadInput(path));
   return DecodeMessageText(text);
@@ -82,10 +109,62 @@ struct CreateFlags {
   std::vector<std::string> group_ids;
   std::string text;
   bool hide = false, to_self = false, segy = false, no_key_params = false;
+  // --type lmr-root-key (keybridge extension, docs/lmr-root-key.md)
+  std::string root_key_hex, algid = "0x84", kid, key_name, lmr_type = "p25", rotation_serial = "0";
 };
 
+void PrintCreated(const std::string& format, const Bytes& message, nlohmann::json info) {
+  if (format == "hex") {
+    std::printf("%s\n", ToHex(message).c_str());
+  } else if (format == "sdp") {
+    std::printf("a=key-mgmt:mikey %s\n", ToBase64(message).c_str());
+  } else if (format == "json") {
+    info["message"] = ToBase64(message);
+    PrintJson(info);
+  } else {
+    std::printf("%s\n", ToBase64(message).c_str());
+  }
+}
+
+// keybridge extension (not TS 33.180): the IWF sends an LMR root key to a user.
+Status RunCreateRootKey(const CreateFlags& f, const mikey::Initiator& initiator,
+                        const mikey::Responder& responder, NtpTime now) {
+  if (f.root_key_hex.empty()) return Fail(Error::InvalidArgument("--root-key is required"));
+  if (f.kid.empty()) return Fail(Error::InvalidArgument("--kid is required"));
+  mikey::RootKey root;
+  KB_TRY(root.info.lmr_type, mikey::ParseLmrType(f.lmr_type));
+  root.info.key_kind = mikey::RootKeyKindFor(root.info.lmr_type);
+  KB_TRY(uint32_t algid, NumberOption(f.algid, 0xFF, "--algid"));
+  KB_TRY(uint32_t kid, NumberOption(f.kid, 0xFFFF, "--kid"));
+  KB_TRY(root.info.rotation_serial,
+         NumberOption(f.rotation_serial, 0xFFFFFFFF, "--rotation-serial"));
+  root.info.algid = static_cast<uint8_t>(algid);
+  root.info.kid = static_cast<uint16_t>(kid);
+  root.info.key_name = f.key_name;
+  KB_TRY(Bytes raw, FromHex(f.root_key_hex, "--root-key"));
+  root.key = SecretBytes::Adopt(std::move(raw));
+  mikey::RootKeyCreateOptions options;
+  options.now = now;
+  options.identity_hiding = f.hide;
+  KB_TRY(auto created, mikey::CreateRootKeyIMessage(initiator, responder, root, options));
+  PrintCreated(f.format, created.message,
+               {{"key_type", "LMR root key (keybridge extension)"},
+                {"csb_id", fmt::format("{:08x}", created.csb_id)},
+                {"lmr_type", mikey::LmrTypeName(root.info.lmr_type)},
+                {"algid", fmt::format("0x{:02X}", root.info.algid)},
+                {"kid", fmt::format("0x{:04X}", root.info.kid)},
+                {"key_name", root.info.key_name},
+                {"rotation_serial", root.info.rotation_serial},
+                {"initiator", initiator.uri},
+                {"responder", responder.uri},
+                {"root_key_fingerprint", KeyFingerprint(root.key)}});
+  return Ok();
+}
+
 Status RunCreate(const CreateFlags& f) {
-  KB_TRY(crypto::PurposeTag type, KeyTypeOption(f.type));
+  bool root_key = f.type == "lmr-root-key";
+  KB_TRY(crypto::PurposeTag type,
+         root_key ? Result<crypto::PurposeTag>(mikey::kLmrRootKeyType) : KeyTypeOption(f.type));
   KB_TRY(NtpTime now, TimeOption(f.at));
   KB_TRY(auto sender_kms, LoadKms(f.kms_cert));
   std::unique_ptr<KmsView> responder_kms_owned;
@@ -102,6 +181,11 @@ Status RunCreate(const CreateFlags& f) {
          crypto::eccsi::Signer::Create(
              sender_kms->cert.pub_auth_key, uid,
              crypto::eccsi::UserKeys{mine.user_signing_key_ssk.Clone(), mine.user_pub_token_pvt}));
+
+  if (root_key) {
+    return RunCreateRootKey(f, {mine.user_uri, &sender_kms->keys, &signer, period},
+                            {f.to, &responder_kms->keys}, now);
+  }
 
   mikey::DistributedKey key;
   key.type = type;
@@ -144,22 +228,14 @@ Status RunCreate(const CreateFlags& f) {
   mikey::Responder responder{f.to, &responder_kms->keys};
   KB_TRY(mikey::CreatedIMessage created, mikey::CreateIMessage(initiator, responder, key, options));
 
-  if (f.format == "hex") {
-    std::printf("%s\n", ToHex(created.message).c_str());
-  } else if (f.format == "sdp") {
-    std::printf("a=key-mgmt:mikey %s\n", ToBase64(created.message).c_str());
-  } else if (f.format == "json") {
-    PrintJson({{"message", ToBase64(created.message)},
-               {"key_type", KeyTypeName(static_cast<uint8_t>(type))},
-               {"key_id", fmt::format("{:08x}", key.key_id)},
-               {"csb_id", fmt::format("{:08x}", created.csb_id)},
-               {"rand", ToHex(created.rand)},
-               {"initiator", mine.user_uri},
-               {"responder", f.to},
-               {"key_fingerprint", KeyFingerprint(key.key)}});
-  } else {
-    std::printf("%s\n", ToBase64(created.message).c_str());
-  }
+  PrintCreated(f.format, created.message,
+               {{"key_type", KeyTypeName(static_cast<uint8_t>(type))},
+                {"key_id", fmt::format("{:08x}", key.key_id)},
+                {"csb_id", fmt::format("{:08x}", created.csb_id)},
+                {"rand", ToHex(created.rand)},
+                {"initiator", mine.user_uri},
+                {"responder", f.to},
+                {"key_fingerprint", KeyFingerprint(key.key)}});
   return Ok();
 }
 
@@ -178,6 +254,8 @@ struct OpenFlags {
   std::string kms_cert, keys, sender_kms_cert, at, user, expect, initiator_uri, input;
   uint64_t max_skew = 300;
   bool as_initiator = false, no_key = false;
+  std::vector<std::string> iwfs;  // LMR root key messages: the authorised IWFs
+  std::string min_rotation_serial;
 };
 
 Status RunOpen(const OpenFlags& f) {
@@ -213,11 +291,26 @@ Status RunOpen(const OpenFlags& f) {
   options.max_skew_seconds = f.max_skew;
   options.replay_cache = &replay;
   if (sender_kms) options.trusted_kms.push_back(&sender_kms->keys);
-  if (!f.expect.empty()) {
+  if (!f.expect.empty() && f.expect != "lmr-root-key") {
     KB_TRY(options.expected_key_type, KeyTypeOption(f.expect));
   }
   options.open_as = f.as_initiator ? mikey::OpenAs::kInitiator : mikey::OpenAs::kResponder;
   if (!f.initiator_uri.empty()) options.expected_initiator_uri = f.initiator_uri;
+  KB_TRY(mikey::IMessage peek, mikey::IMessage::Decode(raw));
+  if (crypto::PurposeTagOf(peek.hdr.csb_id) == mikey::kLmrRootKeyPurposeTag &&
+      (f.expect.empty() || f.expect == "lmr-root-key")) {
+    // keybridge extension (docs/lmr-root-key.md).
+    mikey::RootKeyOpenOptions ro;
+    ro.base = options;
+    ro.authorised_iwfs = f.iwfs;
+    if (!f.min_rotation_serial.empty()) {
+      KB_TRY(ro.min_rotation_serial,
+             NumberOption(f.min_rotation_serial, 0xFFFFFFFF, "--min-rotation-serial"));
+    }
+    KB_TRY(mikey::OpenedRootKey opened, mikey::OpenRootKeyIMessage(raw, me, ro));
+    PrintJson(DescribeOpenedRootKey(opened, !f.no_key));
+    return Ok();
+  }
   KB_TRY(mikey::OpenedIMessage opened, mikey::OpenIMessage(raw, me, options));
   PrintJson(DescribeOpened(opened, !f.no_key));
   return Ok();
@@ -233,7 +326,20 @@ void RegisterMikeyCommands(CLI::App& app) {
   static CreateFlags c;
   auto* create =
       mikey->add_subcommand("create", "create and sign an I_MESSAGE; prints it in base64");
-  create->add_option("--type", c.type, "gmk, pck or csk")->capture_default_str();
+  create->add_option("--type", c.type, "gmk, pck, csk or lmr-root-key (keybridge extension)")
+      ->capture_default_str();
+  create->add_option("--root-key", c.root_key_hex,
+                     "lmr-root-key: the LMR root key in hex (16 or 32 octets usually)");
+  create->add_option("--algid", c.algid, "lmr-root-key: the root key's ALGID")
+      ->capture_default_str();
+  create->add_option("--kid", c.kid, "lmr-root-key: the root key's KID (16 bits)");
+  create->add_option("--key-name", c.key_name, "lmr-root-key: the root key's name (UTF-8)");
+  create->add_option("--lmr-type", c.lmr_type, "lmr-root-key: p25 (UKEK) or tetra (KEK)")
+      ->capture_default_str();
+  create
+      ->add_option("--rotation-serial", c.rotation_serial,
+                   "lmr-root-key: the root key's rotation serial")
+      ->capture_default_str();
   create
       ->add_option("--kms-cert", c.kms_cert,
                    "the sender's KMS certificate (KmsCertificate or KmsResponse XML)")
@@ -273,11 +379,15 @@ void RegisterMikeyCommands(CLI::App& app) {
   open->add_option("--at", o.at, "check as of this ISO 8601 time (default: now)");
   open->add_option("--max-skew", o.max_skew, "allowed clock skew of T in seconds")
       ->capture_default_str();
-  open->add_option("--expect", o.expect, "required key type: gmk, pck or csk");
+  open->add_option("--expect", o.expect, "required key type: gmk, pck, csk or lmr-root-key");
   open->add_option("--initiator-uri", o.initiator_uri,
                    "with identity hiding: the initiator's URI to check");
   open->add_flag("--as-initiator", o.as_initiator, "open the SAKKE-to-self copy as its sender");
   open->add_flag("--no-key", o.no_key, "print a key fingerprint instead of the key");
+  open->add_option("--iwf", o.iwfs, "LMR root key messages: an authorised IWF URI (repeatable)")
+      ->allow_extra_args(false);
+  open->add_option("--min-rotation-serial", o.min_rotation_serial,
+                   "LMR root key messages: refuse older serials");
   open->add_option("input", o.input, "file with the message (default: stdin)");
   open->callback([] { ExitCode() = Report(RunOpen(o)); });
 }

@@ -53,6 +53,7 @@ json DescribeSakke(const mikey::SakkePayload& s) {
 
 const char* KeyTypeName(uint8_t tag) {
   static const char* kNames[] = {"GMK", "PCK", "CSK", "SPK", "MKFC", "MSCCK", "MuSiK"};
+  if (tag == mikey::kLmrRootKeyPurposeTag) return "LMR root key (keybridge extension)";
   return tag < 7 ? kNames[tag] : "unassigned";
 }
 
@@ -127,6 +128,19 @@ json DescribeIMessage(const mikey::IMessage& m, size_t encoded_size) {
               {"algorithm", pp->algorithm},       {"iv", ToHex(pp->iv)},
               {"dppk_id", Hex32(pp->dppk_id)},    {"sealed_length", pp->sealed.size()}};
         }
+      } else if (g->type == mikey::kLmrRootKeyExtensionType) {
+        j["name"] = "LMR root key (keybridge extension, not TS 33.180)";
+        if (auto e = mikey::LmrRootKeyExtension::Decode(g->data)) {
+          j["lmr_root_key"] = {{"version", e->version},
+                               {"lmr_type", mikey::LmrTypeName(e->info.lmr_type)},
+                               {"key_kind", mikey::RootKeyKindName(e->info.key_kind)},
+                               {"algid", fmt::format("0x{:02X}", e->info.algid)},
+                               {"kid", fmt::format("0x{:04X}", e->info.kid)},
+                               {"rotation_serial", e->info.rotation_serial},
+                               {"key_name", e->info.key_name},
+                               {"wrap", mikey::RootKeyWrapName(e->wrap)},
+                               {"wrapped_length", e->wrapped.size()}};
+        }
       } else {
         j["data"] = ToHex(g->data);
       }
@@ -139,6 +153,27 @@ json DescribeIMessage(const mikey::IMessage& m, size_t encoded_size) {
     payloads.push_back(std::move(j));
   }
   return {{"length", encoded_size}, {"signed_length", m.signed_length}, {"payloads", payloads}};
+}
+
+json DescribeOpenedRootKey(const mikey::OpenedRootKey& o, bool include_key) {
+  json j = {{"verified", true},
+            {"key_type", "LMR root key (keybridge extension)"},
+            {"csb_id", Hex32(o.csb_id)},
+            {"timestamp", o.timestamp.ToIso8601()},
+            {"key_period", o.key_period_number},
+            {"initiator", o.iwf_uri},
+            {"lmr_type", mikey::LmrTypeName(o.info.lmr_type)},
+            {"key_kind", mikey::RootKeyKindName(o.info.key_kind)},
+            {"algid", fmt::format("0x{:02X}", o.info.algid)},
+            {"kid", fmt::format("0x{:04X}", o.info.kid)},
+            {"key_name", o.info.key_name},
+            {"rotation_serial", o.info.rotation_serial}};
+  if (include_key) {
+    j["root_key"] = ToHex(o.root_key.Reveal());
+  } else {
+    j["root_key_fingerprint"] = KeyFingerprint(o.root_key);
+  }
+  return j;
 }
 
 json DescribeOpened(const mikey::OpenedIMessage& o, bool include_key) {

@@ -6,6 +6,7 @@
 
 #include "mikey/i_message.h"
 #include "mikey/i_message_opener.h"
+#include "mikey/lmr_root_key_message.h"
 
 namespace kb::app {
 
@@ -16,6 +17,10 @@ nlohmann::json DescribeIMessage(const mikey::IMessage& message, size_t encoded_s
 // the SRTP master key and salt derived from it (TS 33.180 7.4); otherwise "key_fingerprint"
 // holds the first 8 octets of SHA-256(key), enough to compare two ends without revealing it.
 nlohmann::json DescribeOpened(const mikey::OpenedIMessage& opened, bool include_key);
+
+// An opened LMR root key message (keybridge extension): its clear fields, and the root key in
+// hex with include_key, else its fingerprint.
+nlohmann::json DescribeOpenedRootKey(const mikey::OpenedRootKey& opened, bool include_key);
 
 const char* KeyTypeName(uint8_t purpose_tag);
 nlohmann::json DescribeKeyParameters(const mikey::KeyParameters& kp);

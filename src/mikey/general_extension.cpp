@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "mikey/lmr_root_key_extension.h"
 #include "mikey/protected_payload.h"
 
 namespace kb::mikey {
@@ -54,9 +55,20 @@ Result<GeneralExtension> GeneralExtension::Decode(ByteReader& r, uint8_t& next_p
       if (!p) return Fail(std::move(p).error().Within("General Extension(key parameters)"));
       break;
     }
+    case static_cast<uint8_t>(GeneralExtensionType::kLmrRootKey): {
+      // keybridge extension (not TS 33.180): the LMR root key.
+      auto p = LmrRootKeyExtension::Decode(g.data);
+      if (!p) {
+        return Fail(std::move(p).error().Within(
+            fmt::format("General Extension(LMR root key, keybridge) at offset {}", data_at)));
+      }
+      break;
+    }
     default:
       return Fail(Error::Unsupported(fmt::format(
-          "General Extension.Type at offset {}: unknown type {} (only 6, 7)", at, g.type)));
+          "General Extension.Type at offset {}: unknown type {} (only 6, 7 and the keybridge"
+          " LMR root key 241)",
+          at, g.type)));
   }
   return g;
 }

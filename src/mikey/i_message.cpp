@@ -50,12 +50,16 @@ class PayloadOrder {
         break;
       case 8:
         if (type == Ge()) {
-          if (sub != 6 && sub != 7) {
-            return Fail(Error::Unsupported(fmt::format(
-                "General Extension payload {}: unknown type {} (only 6, 7)", where, sub)));
+          if (sub != 6 && sub != 7 &&
+              sub != static_cast<uint8_t>(GeneralExtensionType::kLmrRootKey)) {
+            return Fail(Error::Unsupported(
+                fmt::format("General Extension payload {}: unknown type {} (only 6, 7 and the"
+                            " keybridge LMR root key 241)",
+                            where, sub)));
           }
-          if (sub == 6 ? seen6_ : seen7_) return misplaced("one General Extension of each type");
-          (sub == 6 ? seen6_ : seen7_) = true;
+          bool& seen = sub == 6 ? seen6_ : sub == 7 ? seen7_ : seen_private_;
+          if (seen) return misplaced("one General Extension of each type");
+          seen = true;
           return Ok();
         }
         if (type != Sign()) return misplaced("General Extension or SIGN");
@@ -86,6 +90,7 @@ class PayloadOrder {
   int stage_ = 0;
   bool seen6_ = false;
   bool seen7_ = false;
+  bool seen_private_ = false;  // the keybridge LMR root key extension (0xF1)
 };
 
 // The sub-type the order depends on: the IDR role or the extension type.

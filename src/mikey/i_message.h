@@ -33,8 +33,9 @@ std::string_view PayloadName(uint8_t type);
 
 // An I_MESSAGE: HDR, then the payloads in order. The decoder and encoder accept exactly the
 // TS 33.180 E.1.2 layout: T, RAND, IDRi|IDRuidi, IDRr|IDRuidr, IDRkmsi, IDRkmsr, [SP], SAKKE,
-// [General Extension type 6], [General Extension type 7] (either order, each at most once),
-// SIGN. The next-payload fields follow from the order and are not stored.
+// [General Extension type 6], [General Extension type 7], [keybridge LMR root key extension
+// 0xF1] (any order, each at most once), SIGN. The next-payload fields follow from the order and are
+// not stored.
 struct IMessage {
   CommonHeader hdr;
   std::vector<Payload> payloads;

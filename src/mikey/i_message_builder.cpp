@@ -83,35 +83,46 @@ Result<CreatedIMessage> CreateIMessage(const Initiator& initiator, const Respond
   crypto::Uid uid_i = initiator.kms->UidAt(initiator.uri, options.now);
   crypto::Uid uid_r = responder.kms->UidAt(responder.uri, options.now);
 
+  if ((key.type == kLmrRootKeyType) != options.lmr_root_key.has_value()) {
+    return Fail(Error::InvalidArgument(
+        "CreateIMessage: the LMR root key extension goes with purpose tag 15 and only with it"));
+  }
+
   IMessage m;
-  SecurityPolicyPayload default_sp;
-  switch (key.type) {
-    case crypto::PurposeTag::kGmk: {
-      uint32_t guk_id = crypto::GukIdFromGmkId(key.key_id, key.key.Reveal(), responder.uri);
-      m.hdr.csb_id = guk_id;
-      m.hdr.map_type = CsIdMapType::kGenericId;
-      Bytes spi = Be32(key.key_id);
-      Bytes guk = Be32(guk_id);
-      spi.insert(spi.end(), guk.begin(), guk.end());
-      m.hdr.cs.push_back({options.cs_id.value_or(kCsIdMcpttGroupCall), 0, false, {0}, {}, spi});
-      default_sp = SecurityPolicyPayload::GroupDefault();
-      break;
+  std::optional<SecurityPolicyPayload> default_sp;
+  if (key.type == kLmrRootKeyType) {
+    // keybridge extension: no SRTP session, so no CS map and no default SP.
+    m.hdr.csb_id = key.key_id;
+    m.hdr.map_type = CsIdMapType::kEmpty;
+  } else {
+    switch (key.type) {
+      case crypto::PurposeTag::kGmk: {
+        uint32_t guk_id = crypto::GukIdFromGmkId(key.key_id, key.key.Reveal(), responder.uri);
+        m.hdr.csb_id = guk_id;
+        m.hdr.map_type = CsIdMapType::kGenericId;
+        Bytes spi = Be32(key.key_id);
+        Bytes guk = Be32(guk_id);
+        spi.insert(spi.end(), guk.begin(), guk.end());
+        m.hdr.cs.push_back({options.cs_id.value_or(kCsIdMcpttGroupCall), 0, false, {0}, {}, spi});
+        default_sp = SecurityPolicyPayload::GroupDefault();
+        break;
+      }
+      case crypto::PurposeTag::kPck:
+        m.hdr.csb_id = key.key_id;
+        m.hdr.map_type = CsIdMapType::kEmpty;
+        default_sp = SecurityPolicyPayload::PrivateDefault();
+        break;
+      case crypto::PurposeTag::kCsk:
+        m.hdr.csb_id = key.key_id;
+        m.hdr.map_type = CsIdMapType::kGenericId;
+        m.hdr.cs.push_back(
+            {options.cs_id.value_or(kCsIdCskMcptt), 0, false, {0}, {}, Be32(key.key_id)});
+        default_sp = SecurityPolicyPayload::PrivateDefault();
+        break;
+      default:
+        return Fail(Error::Unsupported(
+            fmt::format("CreateIMessage: key type {} not supported", static_cast<int>(key.type))));
     }
-    case crypto::PurposeTag::kPck:
-      m.hdr.csb_id = key.key_id;
-      m.hdr.map_type = CsIdMapType::kEmpty;
-      default_sp = SecurityPolicyPayload::PrivateDefault();
-      break;
-    case crypto::PurposeTag::kCsk:
-      m.hdr.csb_id = key.key_id;
-      m.hdr.map_type = CsIdMapType::kGenericId;
-      m.hdr.cs.push_back(
-          {options.cs_id.value_or(kCsIdCskMcptt), 0, false, {0}, {}, Be32(key.key_id)});
-      default_sp = SecurityPolicyPayload::PrivateDefault();
-      break;
-    default:
-      return Fail(Error::Unsupported(
-          fmt::format("CreateIMessage: key type {} not supported", static_cast<int>(key.type))));
   }
 
   Bytes rand = options.rand.empty() ? crypto::RandomBytes(16) : options.rand;
@@ -127,7 +138,11 @@ Result<CreatedIMessage> CreateIMessage(const Initiator& initiator, const Respond
   m.payloads.push_back(IdrPayload::Uri(IdRole::kIdrkmsi, initiator.kms->kms_uri));
   m.payloads.push_back(IdrPayload::Uri(IdRole::kIdrkmsr, responder.kms->kms_uri));
   if (options.include_security_policy) {
-    m.payloads.push_back(options.security_policy.value_or(default_sp));
+    if (options.security_policy) {
+      m.payloads.push_back(*options.security_policy);
+    } else if (default_sp) {
+      m.payloads.push_back(*default_sp);
+    }
   }
 
   KB_TRY(Bytes sakke_data, Encapsulate(*responder.kms, key.key, uid_r));
@@ -148,6 +163,17 @@ Result<CreatedIMessage> CreateIMessage(const Initiator& initiator, const Respond
     KB_TRY(Bytes data, pp.Encode());
     m.payloads.push_back(GeneralExtension{
         static_cast<uint8_t>(GeneralExtensionType::kKeyParameters), std::move(data)});
+  }
+  if (options.lmr_root_key) {
+    // keybridge extension (docs/lmr-root-key.md): inside the signed part, before SIGN.
+    if (!options.lmr_root_key->root_key) {
+      return Fail(Error::InvalidArgument("CreateIMessage: LMR root key missing"));
+    }
+    KB_TRY(LmrRootKeyExtension ext,
+           SealRootKey(options.lmr_root_key->info, *options.lmr_root_key->root_key, key.key,
+                       m.hdr.csb_id));
+    KB_TRY(Bytes data, ext.Encode());
+    m.payloads.push_back(GeneralExtension{kLmrRootKeyExtensionType, std::move(data)});
   }
   m.payloads.push_back(SignPayload{});
 

@@ -13,6 +13,7 @@
 #include "mikey/community.h"
 #include "mikey/i_message.h"
 #include "mikey/key_parameters.h"
+#include "mikey/lmr_root_key_extension.h"
 
 namespace kb::crypto::eccsi {
 class Signer;
@@ -36,7 +37,8 @@ struct Responder {
 };
 
 // The key to distribute: GMK (tag 0), PCK (tag 1) or CSK (tag 2); 16 octets; key_id carries the
-// purpose tag in its top nibble.
+// purpose tag in its top nibble. The keybridge extension kLmrRootKeyType (tag 15) is accepted
+// only together with CreateOptions::lmr_root_key (see lmr_root_key_message.h).
 struct DistributedKey {
   crypto::PurposeTag type = crypto::PurposeTag::kGmk;
   uint32_t key_id = 0;
@@ -54,6 +56,14 @@ struct CreateOptions {
   std::optional<uint8_t> cs_id;  // GMK: 4 (MCPTT group call); CSK: 6 (CSK, MCPTT)
   Bytes rand;                    // empty: 16 random octets
   Bytes key_parameters_iv;       // empty: 16 random octets
+  // keybridge extension, NOT TS 33.180 (docs/lmr-root-key.md): with key.type ==
+  // kLmrRootKeyType, the LMR root key wrapped into General Extension 0xF1 under a KEK derived
+  // from key.key (the SSV). root_key must outlive the call.
+  struct LmrRootKey {
+    RootKeyInfo info;
+    const SecretBytes* root_key = nullptr;
+  };
+  std::optional<LmrRootKey> lmr_root_key;
 };
 
 // The message and what a sender keeps for SRTP key derivation (section 8 of the reference).

@@ -9,6 +9,7 @@
 #include "crypto/eccsi.h"
 #include "crypto/sakke.h"
 #include "mikey/key_parameters_protection.h"
+#include "mikey/lmr_root_key_extension.h"
 
 namespace kb::mikey {
 
@@ -33,6 +34,8 @@ std::string_view KeyTypeName(uint8_t tag) {
       return "MSCCK";
     case 6:
       return "MuSiK";
+    case kLmrRootKeyPurposeTag:
+      return "LMR root key (keybridge extension)";
     default:
       return "unassigned";
   }
@@ -64,6 +67,18 @@ Status CheckHeader(const CommonHeader& h, const OpenOptions& o) {
     return Fail(Error::Malformed(
         fmt::format("HDR.CSB ID: purpose tag {} ({}), expected {}", tag, KeyTypeName(tag),
                     KeyTypeName(static_cast<uint8_t>(*o.expected_key_type)))));
+  }
+  if (tag == kLmrRootKeyPurposeTag) {
+    // keybridge extension: only for a caller that asks for it (OpenRootKeyIMessage).
+    if (o.expected_key_type != kLmrRootKeyType) {
+      return Fail(Error::Unsupported(
+          "HDR.CSB ID: purpose tag 15 is the keybridge LMR root key extension; open it with"
+          " OpenRootKeyIMessage"));
+    }
+    if (h.map_type != CsIdMapType::kEmpty) {
+      return Fail(Error::Malformed("HDR.CS ID map: an LMR root key message has the empty map"));
+    }
+    return Ok();
   }
   switch (static_cast<crypto::PurposeTag>(tag)) {
     case crypto::PurposeTag::kGmk:
@@ -172,6 +187,14 @@ Result<OpenedIMessage> OpenIMessage(ByteView message, const ReceiverIdentity& me
   // 1. HDR.
   KB_CHECK(CheckHeader(m.hdr, o));
   auto key_type = static_cast<crypto::PurposeTag>(crypto::PurposeTagOf(m.hdr.csb_id));
+  // The keybridge LMR root key extension goes with purpose tag 15, and only with it.
+  if ((key_type == kLmrRootKeyType) !=
+      (m.FindExtension(GeneralExtensionType::kLmrRootKey) != nullptr)) {
+    return Fail(Error::Malformed(
+        key_type == kLmrRootKeyType
+            ? "General Extension(LMR root key): absent in a purpose tag 15 message"
+            : "General Extension(LMR root key): keybridge extension in a standard key message"));
+  }
 
   // 2. T (the decoder guarantees every mandatory payload is present).
   const TimestampPayload& t = *m.Find<TimestampPayload>();
