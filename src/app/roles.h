@@ -17,11 +17,11 @@
 namespace kb::app {
 
 struct RoleContext {
-  std::string role;                   // e.g. "kms"
-  std::string node;                   // the node's name in the configuration (default: role)
-  YAML::Node config;                  // the node's section: nodes.<node>
-  YAML::Node root;                    // the whole file (addresses of the other nodes)
-  std::filesystem::path data_dir;     // root data_dir / node, created before Run
+  std::string role;                         // e.g. "kms"
+  std::string node;                         // the node's name in the configuration (default: role)
+  YAML::Node config;                        // the node's section: nodes.<node>
+  YAML::Node root;                          // the whole file (addresses of the other nodes)
+  std::filesystem::path data_dir;           // root data_dir / node, created before Run
   const std::atomic<bool>* stop = nullptr;  // set when SIGTERM/SIGINT arrives
 };
 
@@ -33,6 +33,10 @@ struct Role {
 
 // Every role this build knows; each role's file adds one entry in roles.cpp.
 const std::vector<Role>& Roles();
+
+// The role entry points (role_*.cpp).
+int RunIdmsRole(const RoleContext& ctx);
+int RunKmsRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);
