@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "app/commands.h"
@@ -10,6 +11,7 @@
 #include "kms/at_rest.h"
 #include "kms/community.h"
 #include "kms/kms_response.h"
+#include "kms_client/kms_client.h"
 
 namespace kb::app {
 namespace {
@@ -97,10 +99,43 @@ Status RunProvision(const ProvisionOptions& o) {
   return WriteSecretOutput(o.out, xml);
 }
 
+struct FetchOptions {
+  std::string idms, kms, user, password_file, ca, kms_ca, out, cert_out;
+};
+
+// Logs in at the IdMS, fetches init + keyprov from the KMS, checks the key sets, writes the
+// KmsResponse (KmsKeyProv) to --out and the KmsCertificate to --cert-out.
+Status RunFetch(const FetchOptions& o) {
+  std::ifstream pf(o.password_file);
+  if (!pf) return Fail(Error::Io(fmt::format("cannot read {}", o.password_file)));
+  std::string password;
+  std::getline(pf, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == ' '))
+    password.pop_back();
+  net::HttpsClientOptions idms_tls;
+  idms_tls.ca_file = o.ca;
+  net::HttpsClientOptions kms_tls;
+  kms_tls.ca_file = o.kms_ca.empty() ? o.ca : o.kms_ca;
+  auto token = kms_client::Login(idms_tls, o.idms, o.user, password);
+  SecureWipe(password.data(), password.size());
+  if (!token) return Fail(token.error());
+  KB_TRY(auto keys, kms_client::FetchKeys(kms_tls, o.kms, *token, o.user, NtpTime::Now()));
+  if (!o.cert_out.empty()) {
+    std::string xml = kms::ToXml(keys.certificate);
+    KB_CHECK(kms::WriteFileAtomic(
+        o.cert_out, ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()), 0644));
+  }
+  KB_CHECK(WriteSecretOutput(o.out, kms::ToXml(keys.keyprov_response)));
+  std::fprintf(stderr, "keybridge: %zu key set(s) for %s checked and written\n",
+               keys.key_sets.size(), o.user.c_str());
+  return Ok();
+}
+
 }  // namespace
 
 void RegisterKmsCommands(CLI::App& app) {
-  auto* kms = app.add_subcommand("kms", "KMS community (TS 33.180 Annex D): init, provision");
+  auto* kms =
+      app.add_subcommand("kms", "KMS community (TS 33.180 Annex D): init, provision, fetch");
   kms->require_subcommand(1);
 
   static InitOptions init;
@@ -124,6 +159,22 @@ void RegisterKmsCommands(CLI::App& app) {
   p->add_option("--storage-key", prov.key_file, "storage key file");
   p->add_flag("--response", prov.response, "wrap the key set in a whole KmsResponse document");
   p->callback([] { ExitCode() = Report(RunProvision(prov)); });
+
+  static FetchOptions fetch;
+  auto* f = kms->add_subcommand(
+      "fetch", "log in at the IdMS and fetch this user's key sets from the KMS over HTTPS");
+  f->add_option("--idms", fetch.idms, "IdMS base URL, e.g. https://127.0.0.1:8443")->required();
+  f->add_option("--kms", fetch.kms, "KMS base URL, e.g. https://127.0.0.1:8444")->required();
+  f->add_option("--user", fetch.user, "the user's MC service ID URI (the IdMS username)")
+      ->required();
+  f->add_option("--password-file", fetch.password_file, "file whose first line is the password")
+      ->required();
+  f->add_option("--ca", fetch.ca, "PEM trust anchor for the IdMS (and the KMS unless --kms-ca)")
+      ->required();
+  f->add_option("--kms-ca", fetch.kms_ca, "PEM trust anchor for the KMS");
+  f->add_option("--out", fetch.out, "KmsResponse output file (mode 0600; default standard output)");
+  f->add_option("--cert-out", fetch.cert_out, "also write the KmsCertificate here");
+  f->callback([] { ExitCode() = Report(RunFetch(fetch)); });
 }
 
 }  // namespace kb::app

@@ -17,7 +17,10 @@ extern "C" void OnStopSignal(int) {
 // Roles register here: {name, description, run}. Kept in one table so that `keybridge serve
 // --help` lists them all.
 const std::vector<Role>& Roles() {
-  static const std::vector<Role> roles = {};
+  static const std::vector<Role> roles = {
+      {"idms", "identity management server: logins and ES256 access tokens (HTTPS)", RunIdmsRole},
+      {"kms", "key management server, TS 33.180 Annex D (HTTPS)", RunKmsRole},
+  };
   return roles;
 }
 

@@ -34,6 +34,10 @@ struct Role {
 // Every role this build knows; each role's file adds one entry in roles.cpp.
 const std::vector<Role>& Roles();
 
+// The role entry points (role_*.cpp).
+int RunIdmsRole(const RoleContext& ctx);
+int RunKmsRole(const RoleContext& ctx);
+
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);
 
