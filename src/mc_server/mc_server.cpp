@@ -38,11 +38,15 @@ struct Item {
   bool in_flight = false;
   bool delivered = false;
   size_t outstanding = 0;
+  // Cut-through: the request is still waiting for its answer; it gets the contact's 2xx, or
+  // is stored (then 202) when every contact fails. Not in the store, not in the queue.
+  std::shared_ptr<net::IncomingRequest> upstream;
 };
 
 struct TargetQueue {
   std::deque<std::shared_ptr<Item>> items;
   size_t in_flight = 0;
+  size_t cut_through = 0;  // cut-through items in flight
   Clock::time_point retry_at{};
 };
 
@@ -113,6 +117,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
                const std::vector<ContactRecord>& to);  // mu held
   void OnDelivery(const std::string& target, const std::shared_ptr<Item>& item,
                   const std::string& contact, Result<net::SipMessage> res);
+  bool TryCutThrough(Accepted& a);
+  void Store(Accepted a);
   void WorkerLoop();
   void CommitBatch(std::vector<Accepted>& batch);
 
@@ -238,11 +244,36 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.body = EncodeStoredBody(*parts);
   a.parts = std::move(*parts);
   a.in = std::move(in);
-  spdlog::debug("mc-server: {} -> {} {} id {} payload {} octets", a.msg.sender, a.msg.target,
-                a.msg.kind, ToHex(a.msg.message_id), a.msg.payload_length);
+  if (TryCutThrough(a)) return;
+  Store(std::move(a));
+}
+
+void McServer::Impl::Store(Accepted a) {
   std::lock_guard lock(wmu);
   to_store.push_back(std::move(a));
   if (to_store.size() == 1) wcv.notify_one();
+}
+
+bool McServer::Impl::TryCutThrough(Accepted& a) {
+  std::lock_guard lock(mu);
+  auto cit = contacts.find(a.msg.target);
+  if (cit == contacts.end()) return false;
+  auto now = net::RegistrarClock::now();
+  std::erase_if(cit->second, [&](const ContactRecord& c) { return c.expires_at <= now; });
+  if (cit->second.empty()) return false;
+  auto& q = queues[a.msg.target];
+  // Only with no backlog (order), within the window, and not while redelivery waits.
+  if (!q.items.empty() || q.cut_through >= config.window_tcp || Clock::now() < q.retry_at) {
+    return false;
+  }
+  auto item = std::make_shared<Item>();
+  item->msg = std::move(a.msg);
+  item->parts = std::move(a.parts);
+  item->upstream = std::move(a.in);
+  item->in_flight = true;
+  ++q.cut_through;
+  Deliver(item->msg.target, item, cit->second);
+  return true;
 }
 
 void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
@@ -351,6 +382,42 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
   if (item->outstanding > 0) --item->outstanding;
   auto& q = queues[target];
   if (item->delivered) return;
+  if (item->upstream) {
+    if (ok) {
+      item->delivered = true;
+      item->in_flight = false;
+      if (q.cut_through > 0) --q.cut_through;
+      Count("accepted");
+      Count("delivered");
+      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
+                   item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
+                   item->msg.payload_length, contact);
+      item->upstream->Respond(200, "OK: delivered");
+      item->upstream.reset();
+      return;
+    }
+    Count("delivery_failures");
+    spdlog::warn(
+        "mc-server: cut-through of {} id {} to {} failed: {}", item->msg.kind,
+        ToHex(item->msg.message_id), contact,
+        res ? fmt::format("{} {}", res->StatusCode(), res->ReasonPhrase()) : res.error().message());
+    if (item->outstanding > 0) return;
+    // Every contact failed: store it like a message for an offline target (202 after commit).
+    if (q.cut_through > 0) --q.cut_through;
+    item->in_flight = false;
+    q.retry_at = Clock::now() + config.redelivery;
+    {
+      std::lock_guard wl(wmu);
+      retries[target] = q.retry_at;
+    }
+    Accepted a;
+    a.msg = item->msg;
+    a.msg.body = EncodeStoredBody(item->parts);
+    a.parts = item->parts;
+    a.in = std::move(item->upstream);
+    Store(std::move(a));
+    return;
+  }
   if (ok) {
     item->delivered = true;
     item->in_flight = false;
