@@ -106,7 +106,7 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   void OnRequest(std::shared_ptr<net::IncomingRequest> in);
   void OnRegister(const std::shared_ptr<net::IncomingRequest>& in);
   void OnMessage(std::shared_ptr<net::IncomingRequest> in);
-  void Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who);
+  void Refuse(net::IncomingRequest& in, const Refusal& r);
   void Count(const std::string& name, uint64_t n = 1) {
     std::lock_guard lock(cmu);
     counters[name] += n;
@@ -150,10 +150,11 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   bool started = false;
 };
 
-void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who) {
+void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r) {
   Count(r.counter);
   Count("refused");
-  spdlog::warn("mc-server: {} refused {} {}: {}", who, r.status, r.counter, r.reason);
+  spdlog::warn("mc-server: MESSAGE {} -> {} from {} refused {} {}: {}", in.request().FromUri(),
+               in.request().RequestUri(), in.source().ToString(), r.status, r.counter, r.reason);
   in.Respond(r.status, r.reason);
 }
 
@@ -220,19 +221,16 @@ bool McServer::Impl::SenderRegistered(const std::string& aor, const net::SipEndp
 void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   const net::SipMessage& req = in->request();
   std::string from = req.FromUri();
-  std::string who =
-      fmt::format("MESSAGE {} -> {} from {}", from, req.RequestUri(), in->source().ToString());
   std::string sender = net::Registrar::CanonicalAor(from);
   auto route =
       router.CheckAddressing(from, req.RequestUri(), SenderRegistered(sender, in->source()));
-  if (!route) return Refuse(*in, route.error(), who);
+  if (!route) return Refuse(*in, route.error());
   auto parts = net::BodyParts(req);
   if (!parts) {
-    return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"},
-                  who);
+    return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"});
   }
   auto body = mc_endpoint::ParseMessageBody(*parts);
-  if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error(), who);
+  if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error());
 
   Accepted a;
   a.msg.target = route->target;
@@ -241,7 +239,6 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.message_id = id ? *id : mc_endpoint::NewMessageId();
   a.msg.kind = mc_endpoint::MessageKindName(*body);
   a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
-  a.msg.body = EncodeStoredBody(*parts);
   a.parts = std::move(*parts);
   a.in = std::move(in);
   if (TryCutThrough(a)) return;
@@ -279,7 +276,10 @@ bool McServer::Impl::TryCutThrough(Accepted& a) {
 void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
   std::vector<StoredMessage> msgs;
   msgs.reserve(batch.size());
-  for (auto& a : batch) msgs.push_back(std::move(a.msg));
+  for (auto& a : batch) {
+    if (a.msg.body.empty()) a.msg.body = EncodeStoredBody(a.parts);
+    msgs.push_back(std::move(a.msg));
+  }
   auto fresh = store.Append(msgs);
   if (!fresh) {
     spdlog::error("mc-server: store failed: {}", fresh.error().message());
@@ -302,8 +302,9 @@ void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
         continue;
       }
       batch[i].in->Respond(202, "Accepted: stored for delivery");
-      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets accepted (seq {})", m.sender,
-                   m.target, m.kind, ToHex(m.message_id), m.payload_length, m.seq);
+      if (spdlog::should_log(spdlog::level::info))
+        spdlog::info("mc-server: {} -> {} {} id {} payload {} octets accepted (seq {})", m.sender,
+                     m.target, m.kind, ToHex(m.message_id), m.payload_length, m.seq);
       auto item = std::make_shared<Item>();
       item->parts = std::move(batch[i].parts);
       m.body.clear();
@@ -389,9 +390,10 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
       if (q.cut_through > 0) --q.cut_through;
       Count("accepted");
       Count("delivered");
-      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
-                   item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
-                   item->msg.payload_length, contact);
+      if (spdlog::should_log(spdlog::level::info))
+        spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
+                     item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
+                     item->msg.payload_length, contact);
       item->upstream->Respond(200, "OK: delivered");
       item->upstream.reset();
       return;
@@ -412,7 +414,6 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
     }
     Accepted a;
     a.msg = item->msg;
-    a.msg.body = EncodeStoredBody(item->parts);
     a.parts = item->parts;
     a.in = std::move(item->upstream);
     Store(std::move(a));
@@ -424,9 +425,10 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
     if (q.in_flight > 0) --q.in_flight;
     std::erase(q.items, item);
     Count("delivered");
-    spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}", item->msg.sender,
-                 target, item->msg.kind, ToHex(item->msg.message_id), item->msg.payload_length,
-                 contact);
+    if (spdlog::should_log(spdlog::level::info))
+      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
+                   item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
+                   item->msg.payload_length, contact);
     {
       std::lock_guard wl(wmu);
       to_mark.push_back(item->msg.seq);
