@@ -22,8 +22,7 @@ const std::vector<std::string> kMigrations = {
     "  created_ms INTEGER NOT NULL,"
     "  next_attempt_ms INTEGER NOT NULL,"
     "  finished_ms INTEGER NOT NULL,"
-    "  UNIQUE (direction, message_id));"
-    "CREATE INDEX iwf_outbox_state ON iwf_outbox (state, seq);",
+    "  UNIQUE (direction, message_id));",
 };
 
 }  // namespace
@@ -35,10 +34,14 @@ Result<std::unique_ptr<SqliteIwfOutbox>> SqliteIwfOutbox::Open(const std::filesy
 
 Result<bool> SqliteIwfOutbox::Add(iwf::OutboxEntry& e) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("INSERT INTO iwf_outbox (direction, message_id, mc_service_id, "
+  // Prepared once: this runs for every relayed message.
+  if (!insert_) {
+    KB_TRY(insert_, db_.Prepare("INSERT INTO iwf_outbox (direction, message_id, mc_service_id, "
                                 "rsi, lmr_type, kmm, state, attempts, created_ms, "
                                 "next_attempt_ms, finished_ms) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, 0)"));
+  }
+  SqliteStatement& stmt = *insert_;
   stmt.Bind(1, int64_t{static_cast<uint8_t>(e.direction)})
       .BindBlob(2, e.message_id)
       .Bind(3, e.mc_service_id)
@@ -49,6 +52,7 @@ Result<bool> SqliteIwfOutbox::Add(iwf::OutboxEntry& e) {
       .Bind(8, e.created_ms)
       .Bind(9, e.next_attempt_ms);
   auto r = stmt.Step();
+  stmt.Reset();
   if (!r) {
     if (r.error().kind() == ErrorKind::kConflict) return false;
     return Fail(r.error());
@@ -91,10 +95,14 @@ Result<std::vector<iwf::OutboxEntry>> SqliteIwfOutbox::LoadPending() {
 
 Status SqliteIwfOutbox::Finish(int64_t seq, int64_t now_ms, iwf::OutboxState state) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt,
-         db_.Prepare("UPDATE iwf_outbox SET state = ?1, finished_ms = ?2 WHERE seq = ?3"));
-  stmt.Bind(1, int64_t{static_cast<uint8_t>(state)}).Bind(2, now_ms).Bind(3, seq);
-  KB_CHECK(stmt.Run());
+  if (!finish_) {
+    KB_TRY(finish_,
+           db_.Prepare("UPDATE iwf_outbox SET state = ?1, finished_ms = ?2 WHERE seq = ?3"));
+  }
+  finish_->Bind(1, int64_t{static_cast<uint8_t>(state)}).Bind(2, now_ms).Bind(3, seq);
+  auto st = finish_->Run();
+  finish_->Reset();
+  KB_CHECK(st);
   if (db_.Changes() != 1) return Fail(Error::NotFound(fmt::format("outbox entry {}", seq)));
   return Ok();
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "iwf/iwf_outbox.h"
 #include "store/sqlite_database.h"
@@ -29,6 +30,7 @@ class SqliteIwfOutbox final : public iwf::IwfOutbox {
   Status Finish(int64_t seq, int64_t now_ms, iwf::OutboxState state);
   std::mutex mu_;
   SqliteDatabase db_;
+  std::optional<SqliteStatement> insert_, finish_;  // the per-message statements, kept prepared
 };
 
 }  // namespace kb::store
