@@ -16,6 +16,7 @@
 
 #include "app/commands.h"
 #include "app/input.h"
+#include "app/kmf_state.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "kmf/kmf_engine.h"
@@ -29,6 +30,7 @@ namespace fs = std::filesystem;
 
 struct KmfArgs {
   std::string state;
+  std::string config, node = "kmf";  // or: the state directory of a kmf node in a config file
   std::string org;
   std::string name;
   std::string rsi, new_rsi, kmf_rsi = "9999999", mnp = "65535";
@@ -76,6 +78,16 @@ Result<std::unique_ptr<store::SqliteKmfStore>> OpenState(const std::string& stat
   return store::SqliteKmfStore::Open(DbPath(state), std::move(key));
 }
 
+// --state DIR, or the state directory of node --node in --config FILE (the directory a running
+// `serve --role kmf` uses, so that what a command queues is sent by that node).
+Result<std::string> StateDir(const KmfArgs& a) {
+  if (a.state.empty() == a.config.empty())
+    return Fail(Error::InvalidArgument("give exactly one of --state DIR and --config FILE"));
+  if (!a.state.empty()) return a.state;
+  KB_TRY(auto dir, KmfStateDirFromConfig(a.config, a.node));
+  return dir.string();
+}
+
 Result<SecretBytes> SecretFromHex(const std::string& hex, std::string_view field) {
   KB_TRY(Bytes b, FromHex(hex, field));
   return SecretBytes::Adopt(std::move(b));
@@ -84,7 +96,12 @@ Result<SecretBytes> SecretFromHex(const std::string& hex, std::string_view field
 // Runs fn with an engine on the state directory; prints the error and sets the exit code.
 template <typename Fn>
 void WithEngine(const KmfArgs& a, Fn fn) {
-  auto st = OpenState(a.state);
+  auto dir = StateDir(a);
+  if (!dir) {
+    ExitCode() = Report(dir.error());
+    return;
+  }
+  auto st = OpenState(*dir);
   if (!st) {
     ExitCode() = Report(st.error());
     return;
@@ -94,7 +111,9 @@ void WithEngine(const KmfArgs& a, Fn fn) {
   if (!r) ExitCode() = Report(r.error());
 }
 
-Status Init(const KmfArgs& a) {
+Status Init(const KmfArgs& args) {
+  KmfArgs a = args;
+  KB_TRY(a.state, StateDir(args));
   std::error_code ec;
   fs::create_directories(a.state, ec);
   if (ec) return Fail(Error::Io("cannot create " + a.state + ": " + ec.message()));
@@ -244,7 +263,10 @@ void RegisterKmfCommands(CLI::App& app) {
   kmf->require_subcommand(1);
   auto args = std::make_shared<KmfArgs>();
   auto state = [&](CLI::App* c) {
-    c->add_option("--state", args->state, "KMF state directory")->required();
+    c->add_option("--state", args->state, "KMF state directory");
+    c->add_option("--config", args->config, "or: the configuration of a running kmf node")
+        ->check(CLI::ExistingFile);
+    c->add_option("--node", args->node, "with --config: the node's name (default kmf)");
   };
   auto org = [&](CLI::App* c) {
     state(c);

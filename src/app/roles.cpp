@@ -22,6 +22,10 @@ const std::vector<Role>& Roles() {
       {"kms", "key management server, TS 33.180 Annex D (HTTPS)", RunKmsRole},
       {"mc-server", "MC service server: SIP registrar and relay of LMR security messages",
        RunMcServerRole},
+      {"iwf", "interworking function: LMR security transport, KMF (UDP DLI) <-> MC (SIP)",
+       RunIwfRole},
+      {"kmf", "P25 KMF on UDP DLI behind the IWF, or MC-hosted over SIP (interworking-data/SDS)",
+       RunKmfRole},
   };
   return roles;
 }

@@ -38,6 +38,8 @@ const std::vector<Role>& Roles();
 int RunIdmsRole(const RoleContext& ctx);
 int RunKmsRole(const RoleContext& ctx);
 int RunMcServerRole(const RoleContext& ctx);
+int RunIwfRole(const RoleContext& ctx);
+int RunKmfRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);

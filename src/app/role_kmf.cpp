@@ -1,0 +1,92 @@
+// keybridge serve --role kmf: the P25 KMF (TIA-102.AACA §9.2) on its network face (docs/kmf.md
+// "Network face"): mode udp = LMR-hosted behind the IWF (UDP DLI, port 49644); mode sds =
+// MC-hosted, registered with the MC service server as sip:kmf@example.org (seed 001), carrier
+// interworking-data or sds (seed 002). Campaigns queued in the state directory by
+// `keybridge kmf rekey --config FILE ...` are picked up at the next tick.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/kmf_state.h"
+#include "app/mc_endpoint_config.h"
+#include "app/role_config.h"
+#include "app/roles.h"
+#include "kmf_service/dli_kmf_transport.h"
+#include "kmf_service/kmf_service.h"
+#include "kmf_service/mc_kmf_transport.h"
+
+namespace kb::app {
+namespace {
+
+Status Run(const RoleContext& ctx) {
+  KB_TRY(std::string state, Get<std::string>(ctx.config, "state", ""));
+  std::filesystem::path state_dir = state.empty() ? ctx.data_dir : ConfigPath(ctx, state);
+  KB_TRY(auto store, OpenKmfState(state_dir, /*create=*/true));
+
+  kmf_service::KmfServiceOptions options;
+  KB_TRY(int64_t tick_ms, Get<int64_t>(ctx.config, "tick_ms", options.tick_interval.count()));
+  options.tick_interval = std::chrono::milliseconds(std::max<int64_t>(10, tick_ms));
+  KB_TRY(int64_t first_timeout_ms, Get<int64_t>(ctx.config, "first_timeout_ms", 30'000));
+  options.engine.first_timeout = std::chrono::milliseconds(first_timeout_ms);
+  KB_TRY(int64_t max_timeout_ms, Get<int64_t>(ctx.config, "max_timeout_ms", 600'000));
+  options.engine.max_timeout = std::chrono::milliseconds(max_timeout_ms);
+  KB_TRY(options.engine.max_attempts, Get<uint32_t>(ctx.config, "max_attempts", 5));
+  KB_TRY(options.engine.max_sends_per_tick, Get<size_t>(ctx.config, "max_sends_per_tick", 1000));
+  kmf_service::KmfService service(*store, options);
+  auto on_kmm = [&service](Bytes kmm, std::string from) {
+    service.OnInboundKmm(std::move(kmm), std::move(from));
+  };
+
+  KB_TRY(std::string mode, Get<std::string>(ctx.config, "mode", "udp"));
+  spdlog::info("KMF state in {}", state_dir.string());
+  if (mode == "udp") {
+    kmf_service::DliKmfTransportOptions o;
+    KB_TRY(std::string listen, Get<std::string>(ctx.config, "dli_listen", "127.0.0.1:49644"));
+    KB_TRY(auto hp, ParseHostPort(listen, "dli_listen"));
+    o.bind_address = hp.first;
+    o.port = hp.second;
+    KB_TRY(std::string iwf_text, Get<std::string>(ctx.config, "iwf", "127.0.0.1:64414"));
+    KB_TRY(o.iwf, iwf::ParseUdpPeer(iwf_text));
+    KB_TRY(o.only_from_iwf, Get<bool>(ctx.config, "only_from_iwf", true));
+    KB_TRY(auto transport, kmf_service::DliKmfTransport::Start(o, on_kmm));
+    service.SetTransport(transport.get());
+    service.Run(*ctx.stop);
+    transport.reset();
+    return Ok();
+  }
+  if (mode != "sds") return Fail(Error::InvalidArgument("mode: udp or sds"));
+  KB_TRY(std::string carrier_name, Get<std::string>(ctx.config, "carrier", "sds"));
+  mc_endpoint::Carrier carrier;
+  if (carrier_name == "sds") {
+    carrier = mc_endpoint::Carrier::kSds;
+  } else if (carrier_name == "interworking-data") {
+    carrier = mc_endpoint::Carrier::kInterworkingData;
+  } else {
+    return Fail(Error::InvalidArgument("carrier: interworking-data or sds"));
+  }
+  KB_TRY(auto ep_config, ReadMcEndpointConfig(ctx, "sip:kmf@example.org", 5090));
+  KB_TRY(iwf::RsiMap map, ReadRsiMap(ctx));
+  KB_TRY(auto endpoint, mc_endpoint::McEndpoint::Start(std::move(ep_config)));
+  kmf_service::McKmfTransport transport(*endpoint, std::move(map), carrier, on_kmm);
+  service.SetTransport(&transport);
+  endpoint->Register([id = endpoint->identity()](Status st) {
+    if (st)
+      spdlog::info("KMF: registered as {}", id);
+    else
+      spdlog::warn("KMF: registration of {} failed: {}", id, st.error().ToString());
+  });
+  service.Run(*ctx.stop);
+  endpoint.reset();
+  return Ok();
+}
+
+}  // namespace
+
+int RunKmfRole(const RoleContext& ctx) {
+  if (auto st = Run(ctx); !st) {
+    spdlog::error("kmf: {}", st.error().ToString());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace kb::app
