@@ -13,6 +13,7 @@ void RegisterMikeyCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);
 void RegisterKmfCommands(CLI::App& app);
 void RegisterKmmCommands(CLI::App& app);
+void RegisterMcCommands(CLI::App& app);
 void RegisterClientCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -20,6 +20,8 @@ const std::vector<Role>& Roles() {
   static const std::vector<Role> roles = {
       {"idms", "identity management server: logins and ES256 access tokens (HTTPS)", RunIdmsRole},
       {"kms", "key management server, TS 33.180 Annex D (HTTPS)", RunKmsRole},
+      {"mc-server", "MC service server: SIP registrar and relay of LMR security messages",
+       RunMcServerRole},
       {"client", "LMR-aware MC client: P25 subscriber unit behind SIP, root key agent",
        RunClientRole},
   };

@@ -1,0 +1,515 @@
+// TS 23.283 clause 10.12 MC service server: registrar, relay with durable store-and-forward,
+// authorisation and counters (docs/mc-server.md).
+#include "mc_server/mc_server.h"
+
+#include <fmt/format.h>
+#include <osipparser2/osip_parser.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "core/encoding.h"
+#include "mc_endpoint/mc_endpoint.h"
+#include "mc_endpoint/security_message_sip.h"
+
+namespace kb::mc_server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A registered contact: where to deliver (its Contact URI) and the flow its REGISTER came on
+// (the sender check of docs/mc-server.md).
+struct ContactRecord {
+  std::string uri;
+  net::SipEndpoint delivery;
+  net::SipEndpoint flow;
+  net::RegistrarClock::time_point expires_at;
+};
+
+// One message in a target's delivery queue.
+struct Item {
+  StoredMessage msg;
+  std::vector<net::BodyPart> parts;
+  bool in_flight = false;
+  bool delivered = false;
+  size_t outstanding = 0;
+};
+
+struct TargetQueue {
+  std::deque<std::shared_ptr<Item>> items;
+  size_t in_flight = 0;
+  Clock::time_point retry_at{};
+};
+
+struct Accepted {
+  StoredMessage msg;
+  std::vector<net::BodyPart> parts;
+  std::shared_ptr<net::IncomingRequest> in;
+};
+
+// host, port and transport of a contact URI ("sip:alice@127.0.0.1:5070;transport=tcp").
+std::optional<net::SipEndpoint> DeliveryEndpoint(const std::string& uri) {
+  osip_uri_t* u = nullptr;
+  osip_uri_init(&u);
+  std::unique_ptr<osip_uri_t, void (*)(osip_uri_t*)> guard(u, &osip_uri_free);
+  if (osip_uri_parse(u, uri.c_str()) != 0 || u->host == nullptr) return std::nullopt;
+  net::SipEndpoint e;
+  e.host = u->host;
+  e.port = 5060;
+  if (u->port != nullptr) {
+    int p = std::atoi(u->port);
+    if (p <= 0 || p > 65535) return std::nullopt;
+    e.port = static_cast<uint16_t>(p);
+  }
+  osip_uri_param_t* t = nullptr;
+  if (osip_uri_uparam_get_byname(u, const_cast<char*>("transport"), &t) == 0 && t &&
+      t->gvalue != nullptr) {
+    std::string v = t->gvalue;
+    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "tcp") {
+      e.transport = net::Transport::kTcp;
+    } else if (v != "udp") {
+      return std::nullopt;
+    }
+  }
+  return e;
+}
+
+std::chrono::nanoseconds ThreadCpu(pthread_t t) {
+  clockid_t id;
+  if (pthread_getcpuclockid(t, &id) != 0) return {};
+  timespec ts{};
+  if (clock_gettime(id, &ts) != 0) return {};
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+}  // namespace
+
+struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
+  Impl(McServerConfig c, net::CredentialLookup lookup,
+       std::function<bool(std::string_view)> known_user, MessageStore& s, net::SipStack& st)
+      : config(std::move(c)),
+        registrar(config.registrar, std::move(lookup)),
+        router(config.entities, std::move(known_user), config.max_payload),
+        store(s),
+        stack(st) {}
+
+  void OnRequest(std::shared_ptr<net::IncomingRequest> in);
+  void OnRegister(const std::shared_ptr<net::IncomingRequest>& in);
+  void OnMessage(std::shared_ptr<net::IncomingRequest> in);
+  void Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who);
+  void Count(const std::string& name, uint64_t n = 1) {
+    std::lock_guard lock(cmu);
+    counters[name] += n;
+  }
+  bool SenderRegistered(const std::string& aor, const net::SipEndpoint& source);
+  void Pump(const std::string& target);  // mu held
+  void Deliver(const std::string& target, const std::shared_ptr<Item>& item,
+               const std::vector<ContactRecord>& to);  // mu held
+  void OnDelivery(const std::string& target, const std::shared_ptr<Item>& item,
+                  const std::string& contact, Result<net::SipMessage> res);
+  void WorkerLoop();
+  void CommitBatch(std::vector<Accepted>& batch);
+
+  McServerConfig config;
+  net::Registrar registrar;
+  Router router;
+  MessageStore& store;
+  net::SipStack& stack;
+
+  std::mutex mu;  // contacts, queues
+  std::map<std::string, std::vector<ContactRecord>> contacts;
+  std::map<std::string, TargetQueue> queues;
+
+  std::mutex wmu;  // worker input
+  std::condition_variable wcv;
+  std::vector<Accepted> to_store;
+  std::vector<int64_t> to_mark;
+  std::map<std::string, Clock::time_point> retries;
+  bool stopping = false;
+  std::thread worker;
+  size_t marked_since_prune = 0;
+
+  mutable std::mutex cmu;
+  std::map<std::string, uint64_t> counters;
+
+  std::atomic<bool> have_stack_thread{false};
+  pthread_t stack_thread{};
+  pthread_t worker_thread{};
+  bool started = false;
+};
+
+void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who) {
+  Count(r.counter);
+  Count("refused");
+  spdlog::warn("mc-server: {} refused {} {}: {}", who, r.status, r.counter, r.reason);
+  in.Respond(r.status, r.reason);
+}
+
+void McServer::Impl::OnRequest(std::shared_ptr<net::IncomingRequest> in) {
+  if (!have_stack_thread.exchange(true)) stack_thread = pthread_self();
+  std::string method = in->request().Method();
+  if (method == "REGISTER") return OnRegister(in);
+  if (method == "MESSAGE") return OnMessage(std::move(in));
+  if (method == "OPTIONS") return in->Respond(200, "OK");
+  Count("refused_method");
+  in->Respond(405, "Method Not Allowed: the MC service server takes REGISTER and MESSAGE");
+}
+
+void McServer::Impl::OnRegister(const std::shared_ptr<net::IncomingRequest>& in) {
+  const net::SipMessage& req = in->request();
+  auto now = net::RegistrarClock::now();
+  net::SipMessage resp = registrar.Handle(req, now);
+  int code = resp.StatusCode();
+  std::string reason = resp.ReasonPhrase();
+  in->Respond(std::move(resp));
+  if (code == 401) return;
+  std::string aor = net::Registrar::CanonicalAor(req.ToUri());
+  if (code != 200) {
+    Count("register_refused");
+    spdlog::warn("mc-server: REGISTER {} from {} refused: {} {}", aor, in->source().ToString(),
+                 code, reason);
+    return;
+  }
+  Count("registrations");
+  auto bindings = registrar.Lookup(aor, now);
+  std::lock_guard lock(mu);
+  auto& list = contacts[aor];
+  std::vector<ContactRecord> next;
+  for (const auto& b : bindings) {
+    auto old = std::find_if(list.begin(), list.end(),
+                            [&](const ContactRecord& c) { return c.uri == b.contact; });
+    bool this_request = b.call_id == req.CallId() && b.cseq == req.CSeqNumber();
+    if (!this_request && old == list.end()) continue;  // registered before a restart: unknown flow
+    auto delivery = DeliveryEndpoint(b.contact);
+    if (!delivery) {
+      spdlog::warn("mc-server: contact {} of {} has no usable address", b.contact, aor);
+      continue;
+    }
+    ContactRecord c{b.contact, *delivery, this_request ? in->source() : old->flow, b.expires_at};
+    next.push_back(std::move(c));
+  }
+  list = std::move(next);
+  spdlog::info("mc-server: {} registered from {} ({} contacts)", aor, in->source().ToString(),
+               list.size());
+  if (list.empty()) contacts.erase(aor);
+  Pump(aor);
+}
+
+bool McServer::Impl::SenderRegistered(const std::string& aor, const net::SipEndpoint& source) {
+  auto now = net::RegistrarClock::now();
+  std::lock_guard lock(mu);
+  auto it = contacts.find(aor);
+  if (it == contacts.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [&](const ContactRecord& c) {
+    return c.flow == source && c.expires_at > now;
+  });
+}
+
+void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
+  const net::SipMessage& req = in->request();
+  std::string from = req.FromUri();
+  std::string who =
+      fmt::format("MESSAGE {} -> {} from {}", from, req.RequestUri(), in->source().ToString());
+  std::string sender = net::Registrar::CanonicalAor(from);
+  auto route =
+      router.CheckAddressing(from, req.RequestUri(), SenderRegistered(sender, in->source()));
+  if (!route) return Refuse(*in, route.error(), who);
+  auto parts = net::BodyParts(req);
+  if (!parts) {
+    return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"},
+                  who);
+  }
+  auto body = mc_endpoint::ParseMessageBody(*parts);
+  if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error(), who);
+
+  Accepted a;
+  a.msg.target = route->target;
+  a.msg.sender = route->sender;
+  auto id = mc_endpoint::MessageIdOf(*body);
+  a.msg.message_id = id ? *id : mc_endpoint::NewMessageId();
+  a.msg.kind = mc_endpoint::MessageKindName(*body);
+  a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
+  a.msg.body = EncodeStoredBody(*parts);
+  a.parts = std::move(*parts);
+  a.in = std::move(in);
+  spdlog::debug("mc-server: {} -> {} {} id {} payload {} octets", a.msg.sender, a.msg.target,
+                a.msg.kind, ToHex(a.msg.message_id), a.msg.payload_length);
+  std::lock_guard lock(wmu);
+  to_store.push_back(std::move(a));
+  if (to_store.size() == 1) wcv.notify_one();
+}
+
+void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
+  std::vector<StoredMessage> msgs;
+  msgs.reserve(batch.size());
+  for (auto& a : batch) msgs.push_back(std::move(a.msg));
+  auto fresh = store.Append(msgs);
+  if (!fresh) {
+    spdlog::error("mc-server: store failed: {}", fresh.error().message());
+    for (auto& a : batch) {
+      a.in->Respond(500, "Server Internal Error: the message store failed");
+    }
+    Count("store_failures", batch.size());
+    return;
+  }
+  std::vector<std::string> touched;
+  {
+    std::lock_guard lock(mu);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      StoredMessage& m = msgs[i];
+      if (!(*fresh)[i]) {
+        Count("duplicates");
+        spdlog::info("mc-server: {} -> {} {} id {}: duplicate, already accepted", m.sender,
+                     m.target, m.kind, ToHex(m.message_id));
+        batch[i].in->Respond(200, "OK: duplicate message ID, already accepted");
+        continue;
+      }
+      batch[i].in->Respond(202, "Accepted: stored for delivery");
+      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets accepted (seq {})", m.sender,
+                   m.target, m.kind, ToHex(m.message_id), m.payload_length, m.seq);
+      auto item = std::make_shared<Item>();
+      item->parts = std::move(batch[i].parts);
+      m.body.clear();
+      item->msg = std::move(m);
+      auto& q = queues[item->msg.target];
+      if (touched.empty() || touched.back() != item->msg.target)
+        touched.push_back(item->msg.target);
+      q.items.push_back(std::move(item));
+    }
+    Count("accepted", static_cast<uint64_t>(std::count(fresh->begin(), fresh->end(), true)));
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (const auto& t : touched) Pump(t);
+  }
+}
+
+void McServer::Impl::Pump(const std::string& target) {
+  auto qit = queues.find(target);
+  if (qit == queues.end()) return;
+  TargetQueue& q = qit->second;
+  if (q.items.empty()) return;
+  auto cit = contacts.find(target);
+  if (cit == contacts.end()) return;
+  auto now = net::RegistrarClock::now();
+  std::erase_if(cit->second, [&](const ContactRecord& c) { return c.expires_at <= now; });
+  if (cit->second.empty()) {
+    contacts.erase(cit);
+    return;
+  }
+  if (Clock::now() < q.retry_at) return;
+  const auto& to = cit->second;
+  bool any_udp = std::any_of(to.begin(), to.end(), [](const ContactRecord& c) {
+    return c.delivery.transport == net::Transport::kUdp;
+  });
+  size_t window = std::max<size_t>(1, any_udp ? config.window_udp : config.window_tcp);
+  for (auto& item : q.items) {
+    if (q.in_flight >= window) break;
+    if (item->in_flight) continue;
+    item->in_flight = true;
+    ++q.in_flight;
+    Deliver(target, item, to);
+  }
+}
+
+void McServer::Impl::Deliver(const std::string& target, const std::shared_ptr<Item>& item,
+                             const std::vector<ContactRecord>& to) {
+  item->outstanding = to.size();
+  std::weak_ptr<Impl> weak = weak_from_this();
+  for (const auto& c : to) {
+    auto req = stack.NewRequest("MESSAGE", c.uri, target, item->msg.sender);
+    Status st = req ? net::SetMultipartBody(*req, item->parts) : Status(Fail(req.error()));
+    if (!st) {
+      // Not expected for a body that parsed: count it as a failed delivery to this contact.
+      spdlog::error("mc-server: cannot build MESSAGE to {}: {}", c.uri, st.error().message());
+      Count("delivery_failures");
+      if (--item->outstanding == 0) {
+        item->in_flight = false;
+        auto& q = queues[target];
+        if (q.in_flight > 0) --q.in_flight;
+      }
+      continue;
+    }
+    stack.SendRequest(std::move(*req), c.delivery,
+                      [weak, target, item, contact = c.uri](Result<net::SipMessage> res) {
+                        if (auto self = weak.lock()) {
+                          self->OnDelivery(target, item, contact, std::move(res));
+                        }
+                      });
+  }
+}
+
+void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr<Item>& item,
+                                const std::string& contact, Result<net::SipMessage> res) {
+  bool ok = res && res->StatusCode() >= 200 && res->StatusCode() < 300;
+  std::lock_guard lock(mu);
+  if (item->outstanding > 0) --item->outstanding;
+  auto& q = queues[target];
+  if (item->delivered) return;
+  if (ok) {
+    item->delivered = true;
+    item->in_flight = false;
+    if (q.in_flight > 0) --q.in_flight;
+    std::erase(q.items, item);
+    Count("delivered");
+    spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}", item->msg.sender,
+                 target, item->msg.kind, ToHex(item->msg.message_id), item->msg.payload_length,
+                 contact);
+    {
+      std::lock_guard wl(wmu);
+      to_mark.push_back(item->msg.seq);
+      if (to_mark.size() == 1) wcv.notify_one();
+    }
+    Pump(target);
+    return;
+  }
+  spdlog::warn(
+      "mc-server: delivery of {} id {} to {} failed: {}", item->msg.kind,
+      ToHex(item->msg.message_id), contact,
+      res ? fmt::format("{} {}", res->StatusCode(), res->ReasonPhrase()) : res.error().message());
+  Count("delivery_failures");
+  if (item->outstanding > 0) return;  // another contact may still accept it
+  item->in_flight = false;
+  if (q.in_flight > 0) --q.in_flight;
+  q.retry_at = Clock::now() + config.redelivery;
+  std::lock_guard wl(wmu);
+  retries[target] = q.retry_at;
+  wcv.notify_one();
+}
+
+void McServer::Impl::WorkerLoop() {
+  worker_thread = pthread_self();
+  std::unique_lock lock(wmu);
+  while (true) {
+    Clock::time_point next_retry = Clock::time_point::max();
+    for (const auto& [t, at] : retries) next_retry = std::min(next_retry, at);
+    auto ready = [&] { return stopping || !to_store.empty() || !to_mark.empty(); };
+    if (next_retry == Clock::time_point::max()) {
+      wcv.wait(lock, ready);
+    } else {
+      wcv.wait_until(lock, next_retry, ready);
+    }
+    if (stopping && to_store.empty() && to_mark.empty()) break;
+    std::vector<Accepted> batch;
+    if (to_store.size() <= config.max_batch) {
+      batch.swap(to_store);
+    } else {
+      batch.assign(std::make_move_iterator(to_store.begin()),
+                   std::make_move_iterator(to_store.begin() + config.max_batch));
+      to_store.erase(to_store.begin(), to_store.begin() + config.max_batch);
+    }
+    std::vector<int64_t> marks;
+    marks.swap(to_mark);
+    std::vector<std::string> due;
+    auto now = Clock::now();
+    for (auto it = retries.begin(); it != retries.end();) {
+      if (it->second <= now) {
+        due.push_back(it->first);
+        it = retries.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    lock.unlock();
+    if (!batch.empty()) CommitBatch(batch);
+    if (!marks.empty()) {
+      if (auto st = store.MarkDelivered(marks); !st) {
+        spdlog::error("mc-server: marking delivered failed: {}", st.error().message());
+      }
+      marked_since_prune += marks.size();
+      if (marked_since_prune > 4096) {
+        marked_since_prune = 0;
+        (void)store.Prune(config.dedup_keep);
+      }
+    }
+    if (!due.empty()) {
+      std::lock_guard l(mu);
+      for (const auto& t : due) Pump(t);
+    }
+    lock.lock();
+  }
+}
+
+McServer::McServer(McServerConfig config, net::CredentialLookup lookup,
+                   std::function<bool(std::string_view aor)> known_user, MessageStore& store,
+                   net::SipStack& stack)
+    : impl_(std::make_shared<Impl>(std::move(config), std::move(lookup), std::move(known_user),
+                                   store, stack)) {}
+
+McServer::~McServer() { Stop(); }
+
+Status McServer::Start() {
+  if (impl_->started) return Ok();
+  KB_TRY(auto targets, impl_->store.PendingTargets());
+  size_t loaded = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (const auto& t : targets) {
+      KB_TRY(auto msgs, impl_->store.Pending(t, SIZE_MAX));
+      auto& q = impl_->queues[t];
+      for (auto& m : msgs) {
+        auto item = std::make_shared<Item>();
+        auto parts = DecodeStoredBody(m.body);
+        if (!parts) {
+          spdlog::error("mc-server: stored message seq {} unreadable: {}", m.seq,
+                        parts.error().message());
+          continue;
+        }
+        item->parts = std::move(*parts);
+        m.body.clear();
+        item->msg = std::move(m);
+        q.items.push_back(std::move(item));
+        ++loaded;
+      }
+    }
+  }
+  if (loaded > 0) spdlog::info("mc-server: {} undelivered messages loaded from the store", loaded);
+  impl_->started = true;
+  impl_->worker = std::thread([raw = impl_.get()] { raw->WorkerLoop(); });
+  std::weak_ptr<Impl> weak = impl_;
+  impl_->stack.SetRequestHandler([weak](std::shared_ptr<net::IncomingRequest> in) {
+    if (auto self = weak.lock()) self->OnRequest(std::move(in));
+  });
+  return Ok();
+}
+
+void McServer::Stop() {
+  if (!impl_->started) return;
+  impl_->stack.SetRequestHandler({});
+  {
+    std::lock_guard lock(impl_->wmu);
+    impl_->stopping = true;
+    impl_->wcv.notify_all();
+  }
+  if (impl_->worker.joinable()) impl_->worker.join();
+  impl_->started = false;
+}
+
+std::map<std::string, uint64_t> McServer::Counters() const {
+  std::map<std::string, uint64_t> out;
+  {
+    std::lock_guard lock(impl_->cmu);
+    out = impl_->counters;
+  }
+  std::lock_guard lock(impl_->mu);
+  uint64_t pending = 0, contacts = 0;
+  for (const auto& [t, q] : impl_->queues) pending += q.items.size();
+  for (const auto& [a, l] : impl_->contacts) contacts += l.size();
+  out["pending"] = pending;
+  out["registered_contacts"] = contacts;
+  return out;
+}
+
+std::chrono::nanoseconds McServer::CpuTime() const {
+  std::chrono::nanoseconds total{};
+  if (impl_->have_stack_thread.load()) total += ThreadCpu(impl_->stack_thread);
+  if (impl_->worker.joinable()) total += ThreadCpu(impl_->worker_thread);
+  return total;
+}
+
+}  // namespace kb::mc_server
