@@ -76,12 +76,14 @@ struct LmrAwareClient::State : std::enable_shared_from_this<LmrAwareClient::Stat
       return Fail(Error::Malformed("LMR type is required toward the client (TS 23.283 10.12.1.1)"));
     }
     if (*lmr_type != mc::LmrType::kP25) {
+      // Refused at the LMR layer, not with a SIP error: the MESSAGE was delivered correctly, and
+      // a store-and-forward server retries a failed delivery (a SIP 4xx would block the
+      // client's queue behind this message). No 10.12 response: no LMR layer took it.
       Count(&ClientCounters::tetra_refused);
       spdlog::warn("client {}: {} -> {} payload ({} octets) refused: no {} security layer",
                    identity, m.from, mc::LmrTypeName(*lmr_type), payload.size(),
                    mc::LmrTypeName(*lmr_type));
-      return Fail(Error::Unsupported(
-          fmt::format("LMR type {} is not supported by this client", mc::LmrTypeName(*lmr_type))));
+      return Ok();
     }
     {
       std::lock_guard lock(mu);

@@ -4,7 +4,7 @@
 // subscriber unit (ClientCore), answers each request with the 10.12 response and sends the
 // unit's answer KMM as a new request toward the URI of the LMR security functional entity that
 // sent it; it sends its own requests (Hello, rekey request) on command. TETRA payloads are
-// refused (logged, counted, SIP 415). docs/client.md.
+// refused (logged, counted; SIP 200 without a 10.12 response). docs/client.md.
 #pragma once
 
 #include <atomic>
