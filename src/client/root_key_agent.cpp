@@ -220,9 +220,9 @@ struct RootKeyAgent::State : std::enable_shared_from_this<RootKeyAgent::State> {
                                         config.password, "SUBSCRIBE", config.cms_uri);
       auto h = net::FormatAuthorization(creds);
       if (h) (void)req->AddHeader("Authorization", *h);
-    } else if (!token.empty()) {
-      (void)req->AddHeader("Authorization", "Bearer " + token);  // RFC 8898
     }
+    // No "Authorization: Bearer" (RFC 8898): oSIP parses Authorization as Digest credentials
+    // and cannot carry a bare token; the CMS authenticates SUBSCRIBE with a Digest challenge.
     std::string body = XcapDiffSubscriptionBody(DocumentSelector());
     (void)req->SetBody("application/resource-lists+xml", AsBytes(body));
     Count(&RootKeyAgentCounters::subscribes);
