@@ -14,5 +14,6 @@ void RegisterServeCommands(CLI::App& app);
 void RegisterKmfCommands(CLI::App& app);
 void RegisterKmmCommands(CLI::App& app);
 void RegisterMcCommands(CLI::App& app);
+void RegisterClientCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterKmfCommands(app);
   kb::app::RegisterKmmCommands(app);
   kb::app::RegisterMcCommands(app);
+  kb::app::RegisterClientCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

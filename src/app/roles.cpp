@@ -26,6 +26,8 @@ const std::vector<Role>& Roles() {
        RunIwfRole},
       {"kmf", "P25 KMF on UDP DLI behind the IWF, or MC-hosted over SIP (interworking-data/SDS)",
        RunKmfRole},
+      {"client", "LMR-aware MC client: P25 subscriber unit behind SIP, root key agent",
+       RunClientRole},
   };
   return roles;
 }

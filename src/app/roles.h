@@ -40,6 +40,7 @@ int RunKmsRole(const RoleContext& ctx);
 int RunMcServerRole(const RoleContext& ctx);
 int RunIwfRole(const RoleContext& ctx);
 int RunKmfRole(const RoleContext& ctx);
+int RunClientRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);
