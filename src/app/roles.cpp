@@ -20,6 +20,8 @@ const std::vector<Role>& Roles() {
   static const std::vector<Role> roles = {
       {"idms", "identity management server: logins and ES256 access tokens (HTTPS)", RunIdmsRole},
       {"kms", "key management server, TS 33.180 Annex D (HTTPS)", RunKmsRole},
+      {"cms", "configuration management server: XCAP user profiles (HTTPS), xcap-diff (SIP)",
+       RunCmsRole},
   };
   return roles;
 }
