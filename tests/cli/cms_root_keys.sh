@@ -15,13 +15,16 @@ fails=0; passes=0
 ok() { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 expect_ok() { local what=$1; shift; if "$@" > "$dir/out" 2> "$dir/err"; then ok; else bad "$what: $(cat "$dir/err" "$dir/out")"; fi; }
-field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A scalar field of a flat JSON document (no python: it is slow to start on a loaded machine).
+field() { grep -o "\"$2\": *[^,}]*" "$1" | head -1 | sed 's/^[^:]*: *//; s/"//g; s/ *$//'; }
 wait_for() { for _ in $(seq 300); do grep -q listening "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 
 cd "$dir"
-p_idms=$(free_port); p_kms=$(free_port); p_cms=$(free_port); p_sip=$(free_udp_port)
+read -r p_idms p_kms p_cms p_sip < <(python3 -c '
+import socket
+t = [socket.socket() for _ in range(3)]; u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for s in t + [u]: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in t + [u]])')
 for u in admin alice bob carol iwf; do echo "$u-password-123" > $u.password; chmod 600 $u.password; done
 cat > keybridge.yaml <<YAML
 data_dir: data
@@ -59,7 +62,7 @@ wait_for cms.log && ok || bad "cms did not start: $(cat cms.log)"
 token() {
   curl -s --cacert data/idms/tls-cert.pem "https://127.0.0.1:$p_idms/idms/token" \
     -d grant_type=password --data-urlencode "username=$1" --data-urlencode "password=$(cat $2)" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+    sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p'
 }
 xcap() {  # METHOD TOKEN PATH [BODY-FILE] -> prints the HTTP status, body in $dir/body
   local m=$1 t=$2 p=$3 f=${4:-}
@@ -107,7 +110,7 @@ grep -q "progress 2/2" err && ok || bad "plain progress lines: $(cat err)"
 open_for() {  # USER SERIAL -> the root key in USER-key.txt
   local t; t=$(token "sip:$1@example.org" $1.password); : > $1-key.txt
   [ "$(xcap GET "$t" "$(doc $1)$element")" = 200 ] || { bad "GET $1 element: $(cat body)"; return; }
-  python3 -c 'import re,sys; print(re.search(r"i-message>([^<]+)<", open("body").read()).group(1))' > $1-rk.b64
+  tr -d '\n' < body | sed -n 's/.*<lrk:i-message>\([^<]*\)<.*/\1/p' > $1-rk.b64
   if "$kb" mikey open --kms-cert cert.xml --keys $1.xml --iwf sip:iwf@example.org $1-rk.b64 > $1-open.json 2> err; then
     [ "$(field $1-open.json rotation_serial)" = "$2" ] && ok || bad "$1: serial $(field $1-open.json rotation_serial), expected $2"
     [ "$(field $1-open.json algid)" = 0x84 ] && ok || bad "$1: algid"
