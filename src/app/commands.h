@@ -15,5 +15,6 @@ void RegisterKmfCommands(CLI::App& app);
 void RegisterKmmCommands(CLI::App& app);
 void RegisterMcCommands(CLI::App& app);
 void RegisterClientCommands(CLI::App& app);
+void RegisterIwfCommands(CLI::App& app);
 
 }  // namespace kb::app

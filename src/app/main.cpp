@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterKmmCommands(app);
   kb::app::RegisterMcCommands(app);
   kb::app::RegisterClientCommands(app);
+  kb::app::RegisterIwfCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -28,6 +28,8 @@ const std::vector<Role>& Roles() {
        RunKmfRole},
       {"client", "LMR-aware MC client: P25 subscriber unit behind SIP, root key agent",
        RunClientRole},
+      {"cms", "configuration management server: XCAP user profiles (HTTPS), xcap-diff (SIP)",
+       RunCmsRole},
   };
   return roles;
 }

@@ -41,6 +41,7 @@ int RunMcServerRole(const RoleContext& ctx);
 int RunIwfRole(const RoleContext& ctx);
 int RunKmfRole(const RoleContext& ctx);
 int RunClientRole(const RoleContext& ctx);
+int RunCmsRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);

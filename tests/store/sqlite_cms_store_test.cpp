@@ -1,0 +1,70 @@
+// keybridge CMS document store on SQLite (RFC 4825 documents): put/replace/get/delete, listing by
+// XUI and of LMR-aware users, and persistence across a reopen.
+#include "store/sqlite_cms_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace kb::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+cms_service::StoredDocument Doc(std::string xui, uint32_t index, bool aware, std::string body) {
+  cms_service::StoredDocument d;
+  d.xui = std::move(xui);
+  d.profile_index = index;
+  d.selector = "org.3gpp.mcptt.user-profile/users/" + d.xui + "/user-profile-" +
+               std::to_string(index) + ".xml";
+  d.content = std::move(body);
+  d.etag = "\"" + d.content + "\"";
+  d.lmr_aware = aware;
+  d.updated_at = 1700000000;
+  return d;
+}
+
+TEST(SqliteCmsStore, DocumentsSurviveAReopen) {
+  fs::path dir = fs::temp_directory_path() / ("kb-cmsstore-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto a1 = Doc("sip:alice@example.org", 1, true, "<a1/>");
+  auto a2 = Doc("sip:alice@example.org", 2, false, "<a2/>");
+  auto b1 = Doc("sip:bob@example.org", 1, false, "<b1/>");
+  {
+    auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+    ASSERT_TRUE(s) << s.error().ToString();
+    for (const auto& d : {a2, a1, b1}) ASSERT_TRUE((*s)->Put(d));
+    auto got = (*s)->Get(a1.selector);
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ(**got, a1);
+    auto missing = (*s)->Get("nope");
+    ASSERT_TRUE(missing);
+    EXPECT_FALSE(*missing);
+    // Replace: one row, the new content.
+    auto b1v2 = Doc("sip:bob@example.org", 1, true, "<b1 v='2'/>");
+    ASSERT_TRUE((*s)->Put(b1v2));
+    EXPECT_EQ(*(*(*s)->Get(b1.selector)), b1v2);
+    auto list = (*s)->ListByXui("sip:alice@example.org");
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 2u);
+    EXPECT_EQ((*list)[0], a1);
+    EXPECT_EQ((*list)[1], a2);
+    auto aware = (*s)->ListLmrAwareXuis();
+    ASSERT_TRUE(aware);
+    EXPECT_EQ(*aware, (std::vector<std::string>{"sip:alice@example.org", "sip:bob@example.org"}));
+  }
+  {
+    auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(*(*(*s)->Get(a2.selector)), a2);
+    ASSERT_TRUE((*s)->Delete(a2.selector));
+    EXPECT_EQ((*s)->Delete(a2.selector).error().kind(), ErrorKind::kNotFound);
+    EXPECT_FALSE(*(*s)->Get(a2.selector));
+    EXPECT_EQ((*s)->ListByXui("sip:alice@example.org")->size(), 1u);
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kb::store
