@@ -44,6 +44,7 @@ struct PostgresDatabase::State {
   std::string name;
   int64_t lock_key = 0;
   bool in_transaction = false;
+  int transaction_backend = 0;  // the server process the open transaction lives in
   int64_t changes = 0;
   struct Prepared {
     std::string id;
@@ -65,6 +66,9 @@ struct PostgresDatabase::State {
   // leaves the transaction usable (as in SQLite).
   template <typename F>
   Result<pqxx::result> Guarded(F&& f) {
+    // libpqxx reconnects a broken connection silently; a transaction does not survive that.
+    if (in_transaction && conn.backendpid() != transaction_backend)
+      return Fail(Error::Io("PostgreSQL: connection lost during a transaction"));
     try {
       if (in_transaction) Raw("SAVEPOINT kb_statement");
       pqxx::result r = f();
@@ -270,7 +274,9 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
   s->lock_key = LockKey(fmt::format("keybridge|{}|{}", schema, name));
   try {
     std::string q = s->conn.quote_name(schema);
-    s->Raw("SET client_min_messages = warning; SET bytea_output = 'hex'");
+    // Session settings through set_variable: libpqxx restores them if it reconnects.
+    s->conn.set_variable("client_min_messages", "warning");
+    s->conn.set_variable("bytea_output", "'hex'");
     // Two nodes starting at once may both create the schema: serialise on a fixed lock.
     s->Raw("BEGIN");
     s->Raw(fmt::format("SELECT pg_advisory_xact_lock({})", LockKey("keybridge|create-schema")));
@@ -280,7 +286,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
                     "version BIGINT NOT NULL)",
                     q));
     s->Raw("COMMIT");
-    s->Raw(fmt::format("SET search_path TO {}", q));
+    s->conn.set_variable("search_path", q);
   } catch (const std::exception& e) {
     return Fail(State::ToError(e));
   }
@@ -348,6 +354,7 @@ Status PostgresDatabase::Begin() {
   try {
     s_->Raw("BEGIN");
     s_->in_transaction = true;
+    s_->transaction_backend = s_->conn.backendpid();
     s_->Raw(fmt::format("SELECT pg_advisory_xact_lock({})", s_->lock_key));
   } catch (const std::exception& e) {
     Error err = State::ToError(e);
@@ -360,6 +367,8 @@ Status PostgresDatabase::Begin() {
 Status PostgresDatabase::Commit() {
   if (!s_->in_transaction) return Fail(Error::Io("PostgreSQL: no transaction is active"));
   s_->in_transaction = false;
+  if (s_->conn.backendpid() != s_->transaction_backend)
+    return Fail(Error::Io("PostgreSQL: connection lost during a transaction"));
   try {
     s_->Raw("COMMIT");
   } catch (const std::exception& e) {

@@ -235,6 +235,39 @@ TYPED_TEST(DatabaseTest, TwoHandlesSerialiseTheirTransactions) {
   EXPECT_EQ(ids->ColumnInt(0), 2 * kRounds);
 }
 
+// PostgreSQL only: the server drops a connection (restart, failover, idle kill). The open
+// transaction fails loudly instead of continuing in autocommit; the handle then reconnects with
+// its schema and prepared statements.
+TYPED_TEST(DatabaseTest, SurvivesALostConnection) {
+  if (TypeParam::kBackend != Backend::kPostgresql) GTEST_SKIP() << "PostgreSQL only";
+  auto a = this->Open();
+  auto b = this->Open();
+  ASSERT_TRUE(a && b);
+  auto insert = [](Database& db, std::string_view name) -> Status {
+    KB_TRY(auto s, db.Prepare("INSERT INTO item (name) VALUES (?)"));
+    s.Bind(1, name);
+    return s.Run();
+  };
+  ASSERT_TRUE(insert(*a, "before"));
+  auto pid = a->Prepare("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid && pid->Step().value_or(false));
+  ASSERT_TRUE(a->Begin());
+  ASSERT_TRUE(insert(*a, "in-transaction"));
+  auto kill = b->Prepare("SELECT pg_terminate_backend(?1)");
+  ASSERT_TRUE(kill);
+  kill->Bind(1, pid->ColumnInt(0));
+  ASSERT_TRUE(kill->Run());
+  EXPECT_FALSE(insert(*a, "after-kill"));
+  EXPECT_FALSE(insert(*a, "after-kill-2"));
+  EXPECT_FALSE(a->Commit());
+  ASSERT_TRUE(insert(*a, "reconnected")) << "no reconnect";
+  auto names = b->Prepare("SELECT name FROM item ORDER BY id");
+  ASSERT_TRUE(names);
+  std::vector<std::string> got;
+  while (names->Step().value_or(false)) got.push_back(names->ColumnText(0));
+  EXPECT_EQ(got, (std::vector<std::string>{"before", "reconnected"}));
+}
+
 TEST(PostgresDialect, MapsSqliteSql) {
   auto one = [](std::string_view sql) {
     auto v = ToPostgres(sql, [](std::string_view t) {
