@@ -13,14 +13,19 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
+# The store tests also run on PostgreSQL: a throw-away server (scripts/test-postgres) is started
+# for ctest and stopped afterwards, whatever the outcome.
+PG_STATE = build/test-postgres-$(PRESET).env
 test: build
-	@ctest --preset $(PRESET)
+	@scripts/test-postgres start $(PG_STATE) && . ./$(PG_STATE) && \
+	  { ctest --preset $(PRESET); rc=$$?; scripts/test-postgres stop $(PG_STATE); exit $$rc; }
 
 # The sanitizer run CI does too: ASan + UBSan over every test.
 asan-test: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
-	@ctest --preset asan
+	@scripts/test-postgres start build/test-postgres-asan.env && . ./build/test-postgres-asan.env && \
+	  { ctest --preset asan; rc=$$?; scripts/test-postgres stop build/test-postgres-asan.env; exit $$rc; }
 
 demo: build
 	@scripts/demo build/$(PRESET)/keybridge

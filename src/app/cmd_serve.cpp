@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/commands.h"
+#include "app/role_config.h"
 #include "app/roles.h"
 #include "capture/pcap_tap.h"
 
@@ -43,11 +44,7 @@ int RunServe(const ServeFlags& f) {
                  ctx.node.c_str());
     return 2;
   }
-  std::filesystem::path data = f.data_dir;
-  if (data.empty()) {
-    data = ctx.root["data_dir"] ? ctx.root["data_dir"].as<std::string>() : std::string("data");
-    if (data.is_relative()) data = std::filesystem::path(f.config).parent_path() / data;
-  }
+  std::filesystem::path data = DataRoot(ctx.root, f.config, f.data_dir);
   ctx.data_dir = data / ctx.node;
   std::error_code ec;
   std::filesystem::create_directories(ctx.data_dir, ec);

@@ -16,5 +16,6 @@ void RegisterKmmCommands(CLI::App& app);
 void RegisterMcCommands(CLI::App& app);
 void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
+void RegisterUpCommands(CLI::App& app);  // up, status
 
 }  // namespace kb::app

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterMcCommands(app);
   kb::app::RegisterClientCommands(app);
   kb::app::RegisterIwfCommands(app);
+  kb::app::RegisterUpCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

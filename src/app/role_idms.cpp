@@ -40,7 +40,8 @@ Status Run(const RoleContext& ctx, int& code) {
     std::ofstream pub(ctx.data_dir / kPublicKeyFile, std::ios::trunc);
     pub << signer.PublicKeyPem();
   }
-  KB_TRY(auto store, store::SqliteIdmsStore::Open(ctx.data_dir / "idms.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));
+  KB_TRY(auto store, store::SqliteIdmsStore::Open(storage));
   idms::Idms engine(options, *store, signer);
 
   // Accounts from the configuration, created when missing (an existing password stays).
@@ -63,8 +64,16 @@ Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto server_options, ServerOptions(ctx, 8443));
   net::HttpRouter router;
   idms::AddIdmsRoutes(router, engine, [] { return NtpTime::Now().unix_seconds(); });
-  KB_TRY(auto server, net::HttpsServer::Start(server_options, std::move(router)));
-  code = ServeUntilStopped(ctx, *server, fmt::format("IdMS {}", options.issuer));
+  auto counters = std::make_shared<HttpCounters>();
+  KB_TRY(auto server,
+         net::HttpsServer::Start(server_options, CountingRouter(std::move(router), counters)));
+  size_t accounts = 0;
+  if (auto subjects = store->Subjects()) accounts = subjects->size();
+  code = ServeUntilStopped(ctx, *server, fmt::format("IdMS {}", options.issuer), [&] {
+    nlohmann::json c = counters->ToJson();
+    c["accounts"] = accounts;
+    return c;
+  });
   return Ok();
 }
 

@@ -73,7 +73,8 @@ Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto community, OpenCommunity(ctx, storage_key));
   storage_key.Clear();
   KB_TRY(auto verifier, Verifier(ctx));
-  KB_TRY(auto store, store::SqliteKmsStore::Open(ctx.data_dir / "kms.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));
+  KB_TRY(auto store, store::SqliteKmsStore::Open(storage));
 
   kms_service::KmsServiceOptions options;
   KB_TRY(options.kms_id, Get<std::string>(ctx.config, "kms_id", ""));
@@ -94,8 +95,11 @@ Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto server_options, ServerOptions(ctx, 8444));
   net::HttpRouter router;
   kms_service::AddKmsRoutes(router, service, [] { return NtpTime::Now(); });
-  KB_TRY(auto server, net::HttpsServer::Start(server_options, std::move(router)));
-  code = ServeUntilStopped(ctx, *server, fmt::format("KMS {}", community.certificate().kms_uri));
+  auto counters = std::make_shared<HttpCounters>();
+  KB_TRY(auto server,
+         net::HttpsServer::Start(server_options, CountingRouter(std::move(router), counters)));
+  code = ServeUntilStopped(ctx, *server, fmt::format("KMS {}", community.certificate().kms_uri),
+                           [&] { return counters->ToJson(); });
   return Ok();
 }
 

@@ -1,4 +1,4 @@
-// keybridge storage adapter: SQLite 3 connection, statements, transactions and migrations.
+// keybridge storage adapter: the SQLite 3 backend (connection, statements, transactions).
 #include "store/sqlite_database.h"
 
 #include <fmt/format.h>
@@ -18,94 +18,65 @@ Error SqliteError(sqlite3* db, std::string_view what) {
   return Error::Io(std::move(msg));
 }
 
+class SqliteStatementImpl final : public StatementImpl {
+ public:
+  SqliteStatementImpl(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~SqliteStatementImpl() override { sqlite3_finalize(stmt_); }
+  SqliteStatementImpl(const SqliteStatementImpl&) = delete;
+  SqliteStatementImpl& operator=(const SqliteStatementImpl&) = delete;
+
+  Status Bind(int index, int64_t value) override {
+    return Check(sqlite3_bind_int64(stmt_, index, value));
+  }
+  Status Bind(int index, std::string_view text) override {
+    return Check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                                   SQLITE_TRANSIENT));
+  }
+  Status BindBlob(int index, ByteView blob) override {
+    // An empty blob is bound as a zero-length blob, not as NULL.
+    return Check(sqlite3_bind_blob(stmt_, index, blob.empty() ? "" : (const void*)blob.data(),
+                                   static_cast<int>(blob.size()), SQLITE_TRANSIENT));
+  }
+  Status BindNull(int index) override { return Check(sqlite3_bind_null(stmt_, index)); }
+
+  Result<bool> Step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Error e = SqliteError(db_, "step");
+    sqlite3_reset(stmt_);
+    return Fail(std::move(e));
+  }
+  void Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t ColumnInt(int index) const override { return sqlite3_column_int64(stmt_, index); }
+  std::string ColumnText(int index) const override {
+    const unsigned char* p = sqlite3_column_text(stmt_, index);
+    int n = sqlite3_column_bytes(stmt_, index);
+    return p == nullptr ? std::string()
+                        : std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+  }
+  Bytes ColumnBlob(int index) const override {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, index));
+    int n = sqlite3_column_bytes(stmt_, index);
+    return p == nullptr ? Bytes() : Bytes(p, p + n);
+  }
+  bool ColumnIsNull(int index) const override {
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+  }
+
+ private:
+  Status Check(int rc) {
+    if (rc != SQLITE_OK) return Fail(SqliteError(db_, "bind"));
+    return Ok();
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
 }  // namespace
-
-SqliteStatement::SqliteStatement(SqliteStatement&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)),
-      stmt_(std::exchange(o.stmt_, nullptr)),
-      bind_status_(std::move(o.bind_status_)) {}
-
-SqliteStatement& SqliteStatement::operator=(SqliteStatement&& o) noexcept {
-  if (this != &o) {
-    sqlite3_finalize(stmt_);
-    db_ = std::exchange(o.db_, nullptr);
-    stmt_ = std::exchange(o.stmt_, nullptr);
-    bind_status_ = std::move(o.bind_status_);
-  }
-  return *this;
-}
-
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
-
-SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK && bind_status_)
-    bind_status_ = Fail(SqliteError(db_, "bind"));
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK &&
-      bind_status_) {
-    bind_status_ = Fail(SqliteError(db_, "bind"));
-  }
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::BindBlob(int index, ByteView blob) {
-  if (sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()),
-                        SQLITE_TRANSIENT) != SQLITE_OK &&
-      bind_status_) {
-    bind_status_ = Fail(SqliteError(db_, "bind"));
-  }
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::BindNull(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK && bind_status_)
-    bind_status_ = Fail(SqliteError(db_, "bind"));
-  return *this;
-}
-
-Result<bool> SqliteStatement::Step() {
-  if (!bind_status_) return Fail(bind_status_.error());
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return Fail(SqliteError(db_, "step"));
-}
-
-Status SqliteStatement::Run() {
-  for (;;) {
-    KB_TRY(bool row, Step());
-    if (!row) return Ok();
-  }
-}
-
-void SqliteStatement::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  bind_status_ = Ok();
-}
-
-int64_t SqliteStatement::ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
-
-std::string SqliteStatement::ColumnText(int index) const {
-  const unsigned char* p = sqlite3_column_text(stmt_, index);
-  int n = sqlite3_column_bytes(stmt_, index);
-  return p == nullptr ? std::string()
-                      : std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-}
-
-Bytes SqliteStatement::ColumnBlob(int index) const {
-  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, index));
-  int n = sqlite3_column_bytes(stmt_, index);
-  return p == nullptr ? Bytes() : Bytes(p, p + n);
-}
-
-bool SqliteStatement::ColumnIsNull(int index) const {
-  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
-}
 
 SqliteDatabase::SqliteDatabase(SqliteDatabase&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
 
@@ -138,19 +109,7 @@ Result<SqliteDatabase> SqliteDatabase::Open(const std::filesystem::path& path,
       memory
           ? "PRAGMA foreign_keys = ON;"
           : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"));
-  int64_t version = db.UserVersion();
-  if (version < 0 || static_cast<uint64_t>(version) > migrations.size()) {
-    return Fail(
-        Error::Unsupported(fmt::format("{}: schema version {} is newer than this keybridge ({})",
-                                       path.string(), version, migrations.size())));
-  }
-  for (size_t i = static_cast<size_t>(version); i < migrations.size(); ++i) {
-    auto migrate = [&]() -> Status {
-      KB_CHECK(db.Exec(migrations[i]));
-      return db.Exec(fmt::format("PRAGMA user_version = {};", i + 1));
-    };
-    KB_CHECK(db.Transaction(migrate));
-  }
+  KB_CHECK(Migrate(db, path.string(), migrations));
   return db;
 }
 
@@ -165,32 +124,28 @@ Status SqliteDatabase::Exec(std::string_view sql) {
   return Ok();
 }
 
-Result<SqliteStatement> SqliteDatabase::Prepare(std::string_view sql) {
+Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return Fail(SqliteError(db_, "prepare"));
   }
-  return SqliteStatement(db_, stmt);
+  return Statement(std::make_unique<SqliteStatementImpl>(db_, stmt));
 }
 
-Status SqliteDatabase::Transaction(const std::function<Status()>& body) {
-  KB_CHECK(Exec("BEGIN IMMEDIATE;"));
-  Status st = body();
-  if (!st) {
-    (void)Exec("ROLLBACK;");
-    return st;
-  }
-  Status commit = Exec("COMMIT;");
-  if (!commit) (void)Exec("ROLLBACK;");
-  return commit;
-}
+Status SqliteDatabase::Begin() { return Exec("BEGIN IMMEDIATE;"); }
+Status SqliteDatabase::Commit() { return Exec("COMMIT;"); }
+Status SqliteDatabase::Rollback() { return Exec("ROLLBACK;"); }
 
 int64_t SqliteDatabase::UserVersion() {
   auto stmt = Prepare("PRAGMA user_version;");
   if (!stmt) return -1;
   auto row = stmt->Step();
   return row && *row ? stmt->ColumnInt(0) : -1;
+}
+
+Status SqliteDatabase::SetUserVersion(int64_t version) {
+  return Exec(fmt::format("PRAGMA user_version = {};", version));
 }
 
 int64_t SqliteDatabase::Changes() const { return sqlite3_changes64(db_); }

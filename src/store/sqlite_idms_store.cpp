@@ -1,7 +1,10 @@
-// keybridge IdMS accounts on SQLite: one row per account, scopes space-separated.
+// keybridge IdMS accounts on store::Database (SQLite or PostgreSQL): one row per account, scopes
+// space-separated.
 #include "store/sqlite_idms_store.h"
 
 #include <memory>
+
+#include "store/sqlite_database.h"
 
 namespace kb::store {
 namespace {
@@ -35,15 +38,26 @@ std::vector<std::string> SplitScopes(const std::string& text) {
 
 }  // namespace
 
+const std::vector<std::string>& SqliteIdmsStore::Migrations() { return kMigrations; }
+
 Result<std::unique_ptr<SqliteIdmsStore>> SqliteIdmsStore::Open(const std::filesystem::path& path) {
   KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, kMigrations));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)));
+}
+
+Result<std::unique_ptr<SqliteIdmsStore>> SqliteIdmsStore::Open(const StorageOptions& storage) {
+  KB_TRY(auto db, OpenDatabase(storage, "idms", kMigrations));
+  return Open(std::move(db));
+}
+
+Result<std::unique_ptr<SqliteIdmsStore>> SqliteIdmsStore::Open(std::unique_ptr<Database> db) {
   return std::unique_ptr<SqliteIdmsStore>(new SqliteIdmsStore(std::move(db)));
 }
 
 Result<std::optional<idms::Account>> SqliteIdmsStore::Find(std::string_view subject) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("SELECT subject, password_hash, scopes, service, disabled FROM "
-                                "account WHERE subject = ?1"));
+  KB_TRY(auto stmt, db_->Prepare("SELECT subject, password_hash, scopes, service, disabled FROM "
+                                 "account WHERE subject = ?1"));
   stmt.Bind(1, subject);
   KB_TRY(bool row, stmt.Step());
   if (!row) return std::optional<idms::Account>();
@@ -59,7 +73,7 @@ Result<std::optional<idms::Account>> SqliteIdmsStore::Find(std::string_view subj
 Status SqliteIdmsStore::Put(const idms::Account& a) {
   std::lock_guard lock(mu_);
   KB_TRY(auto stmt,
-         db_.Prepare(
+         db_->Prepare(
              "INSERT OR REPLACE INTO account (subject, password_hash, scopes, service, disabled) "
              "VALUES (?1, ?2, ?3, ?4, ?5)"));
   stmt.Bind(1, a.subject)
@@ -72,7 +86,7 @@ Status SqliteIdmsStore::Put(const idms::Account& a) {
 
 Result<std::vector<std::string>> SqliteIdmsStore::Subjects() {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("SELECT subject FROM account ORDER BY subject"));
+  KB_TRY(auto stmt, db_->Prepare("SELECT subject FROM account ORDER BY subject"));
   std::vector<std::string> out;
   for (;;) {
     KB_TRY(bool row, stmt.Step());

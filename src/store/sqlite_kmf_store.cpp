@@ -1,8 +1,8 @@
-// TIA-102.AACA KMF key database in SQLite, secret keys sealed with AES-256-GCM at rest.
+// TIA-102.AACA KMF key database on store::Database (SQLite or PostgreSQL), secret keys sealed
+// with AES-256-GCM at rest.
 #include "store/sqlite_kmf_store.h"
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include "crypto/aes.h"
 #include "crypto/random.h"
@@ -82,135 +82,85 @@ Result<std::vector<uint16_t>> DecodeU16List(ByteView b, std::string_view field) 
 
 }  // namespace
 
-// A cached prepared statement, reset and unbound when this handle dies.
+// A prepared statement with the short names this file uses.
 class SqliteKmfStore::Stmt {
  public:
-  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
-  Stmt(const Stmt&) = delete;
-  ~Stmt() {
-    if (s_) {
-      sqlite3_reset(s_);
-      sqlite3_clear_bindings(s_);
-    }
-  }
+  explicit Stmt(Statement s) : s_(std::move(s)) {}
   Stmt& Int(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
+    s_.Bind(i, v);
     return *this;
   }
   Stmt& Text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    s_.Bind(i, v);
     return *this;
   }
   Stmt& Blob(int i, ByteView v) {
-    sqlite3_bind_blob(s_, i, v.empty() ? "" : static_cast<const void*>(v.data()),
-                      static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    s_.BindBlob(i, v);
     return *this;
   }
   // true: a row is available; false: done.
-  Result<bool> Step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    if (rc == SQLITE_CONSTRAINT)
-      return Fail(Error::Conflict(std::string("sqlite: ") + sqlite3_errmsg(db_)));
-    return Fail(Error::Io(std::string("sqlite: ") + sqlite3_errmsg(db_)));
-  }
-  Status Run() {
-    KB_TRY(bool row, Step());
-    (void)row;
-    return Ok();
-  }
-  int64_t ColInt(int i) const { return sqlite3_column_int64(s_, i); }
-  std::string ColText(int i) const {
-    auto* p = sqlite3_column_text(s_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<size_t>(sqlite3_column_bytes(s_, i)))
-             : std::string();
-  }
-  ByteView ColBlob(int i) const {
-    auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s_, i));
-    return p ? ByteView(p, static_cast<size_t>(sqlite3_column_bytes(s_, i))) : ByteView();
-  }
+  Result<bool> Step() { return s_.Step(); }
+  Status Run() { return s_.Run(); }
+  int64_t ColInt(int i) const { return s_.ColumnInt(i); }
+  std::string ColText(int i) const { return s_.ColumnText(i); }
+  Bytes ColBlob(int i) const { return s_.ColumnBlob(i); }
 
  private:
-  sqlite3* db_;
-  sqlite3_stmt* s_;
+  Statement s_;
 };
+
+const std::vector<std::string>& SqliteKmfStore::Migrations() {
+  static const std::vector<std::string> migrations = {kSchemaV1};
+  return migrations;
+}
 
 Result<std::unique_ptr<SqliteKmfStore>> SqliteKmfStore::Open(const std::string& path,
                                                              SecretBytes storage_key) {
   if (storage_key.size() != 32)
     return Fail(Error::InvalidArgument("storage key: expected 32 octets"));
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    return Fail(Error::Io("sqlite open " + path + ": " + msg));
-  }
-  std::unique_ptr<SqliteKmfStore> s(new SqliteKmfStore(db, std::move(storage_key)));
-  sqlite3_busy_timeout(db, 5000);
-  KB_CHECK(s->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
-  KB_CHECK(s->Migrate());
+  KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, Migrations()));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)), std::move(storage_key));
+}
+
+Result<std::unique_ptr<SqliteKmfStore>> SqliteKmfStore::Open(const StorageOptions& storage,
+                                                             SecretBytes storage_key) {
+  if (storage_key.size() != 32)
+    return Fail(Error::InvalidArgument("storage key: expected 32 octets"));
+  KB_TRY(auto db, OpenDatabase(storage, "kmf", Migrations()));
+  return Open(std::move(db), std::move(storage_key));
+}
+
+Result<std::unique_ptr<SqliteKmfStore>> SqliteKmfStore::Open(std::unique_ptr<Database> db,
+                                                             SecretBytes storage_key) {
+  if (storage_key.size() != 32)
+    return Fail(Error::InvalidArgument("storage key: expected 32 octets"));
+  std::unique_ptr<SqliteKmfStore> s(new SqliteKmfStore(std::move(db), std::move(storage_key)));
   KB_CHECK(s->CheckStorageKey());
   return s;
 }
 
-SqliteKmfStore::~SqliteKmfStore() {
-  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
-  sqlite3_close(db_);
-}
+SqliteKmfStore::~SqliteKmfStore() = default;
 
-Status SqliteKmfStore::Exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown";
-    sqlite3_free(err);
-    return Fail(Error::Io("sqlite: " + msg));
-  }
-  return Ok();
-}
+Status SqliteKmfStore::Exec(const char* sql) { return db_->Exec(sql); }
 
 Result<SqliteKmfStore::Stmt> SqliteKmfStore::Prepare(const char* sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
-      return Fail(Error::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db_)));
-    it = cache_.emplace(sql, st).first;
-  }
-  return Stmt(db_, it->second);
+  KB_TRY(Statement st, db_->Prepare(sql));
+  return Stmt(std::move(st));
 }
 
-Status SqliteKmfStore::Migrate() {
-  KB_TRY(Stmt v, Prepare("PRAGMA user_version"));
-  KB_TRY(bool row, v.Step());
-  int64_t version = row ? v.ColInt(0) : 0;
-  if (version > kSchemaVersion)
-    return Fail(Error::Unsupported(
-        fmt::format("KMF database schema version {} is newer than {}", version, kSchemaVersion)));
-  if (version == 0) {
-    KB_CHECK(Exec("BEGIN IMMEDIATE"));
-    auto st = Exec(kSchemaV1);
-    if (st) {
-      KB_TRY(Bytes check, Seal("meta|key_check", AsBytes(kCheckPlain)));
-      KB_TRY(Stmt ins, Prepare("INSERT INTO meta(k, v) VALUES('key_check', ?1)"));
-      st = ins.Blob(1, check).Run();
-    }
-    if (st) st = Exec("PRAGMA user_version = 1");
-    if (!st) {
-      (void)Exec("ROLLBACK");
-      return st;
-    }
-    KB_CHECK(Exec("COMMIT"));
-  }
-  // Future versions: if (version < 2) { ALTER ...; PRAGMA user_version = 2 } and so on.
-  return Ok();
-}
-
+// The first open of a new database seals the check value; later opens verify it.
 Status SqliteKmfStore::CheckStorageKey() {
+  bool fresh = false;
+  KB_CHECK(db_->Transaction([&]() -> Status {
+    KB_TRY(Stmt q, Prepare("SELECT COUNT(*) FROM meta WHERE k = 'key_check'"));
+    KB_TRY(bool row, q.Step());
+    if (row && q.ColInt(0) > 0) return Ok();
+    fresh = true;
+    KB_TRY(Bytes check, Seal("meta|key_check", AsBytes(kCheckPlain)));
+    KB_TRY(Stmt ins, Prepare("INSERT INTO meta(k, v) VALUES('key_check', ?1)"));
+    return ins.Blob(1, check).Run();
+  }));
+  if (fresh) return Ok();
   KB_TRY(Stmt q, Prepare("SELECT v FROM meta WHERE k = 'key_check'"));
   KB_TRY(bool row, q.Step());
   if (!row) return Fail(Error::Malformed("KMF database: key check value missing"));
@@ -239,9 +189,9 @@ Result<SecretBytes> SqliteKmfStore::Unseal(std::string_view aad, ByteView sealed
   return std::move(*open);
 }
 
-Status SqliteKmfStore::Begin() { return Exec("BEGIN IMMEDIATE"); }
-Status SqliteKmfStore::Commit() { return Exec("COMMIT"); }
-Status SqliteKmfStore::Rollback() { return Exec("ROLLBACK"); }
+Status SqliteKmfStore::Begin() { return db_->Begin(); }
+Status SqliteKmfStore::Commit() { return db_->Commit(); }
+Status SqliteKmfStore::Rollback() { return db_->Rollback(); }
 
 Status SqliteKmfStore::AddOrganisation(const Organisation& org) {
   KB_TRY(Stmt s, Prepare("INSERT INTO org(id, name) VALUES(?1, ?2)"));
@@ -402,14 +352,14 @@ Result<std::vector<Rsi>> SqliteKmfStore::ListUnits(std::string_view org) {
 Status SqliteKmfStore::SetUnitLastMn(Rsi rsi, uint16_t last_mn) {
   KB_TRY(Stmt s, Prepare("UPDATE unit SET last_mn = ?2 WHERE rsi = ?1"));
   KB_CHECK(s.Int(1, rsi).Int(2, last_mn).Run());
-  if (sqlite3_changes(db_) == 0) return Fail(Error::NotFound(fmt::format("unit {}", rsi)));
+  if (db_->Changes() == 0) return Fail(Error::NotFound(fmt::format("unit {}", rsi)));
   return Ok();
 }
 
 Status SqliteKmfStore::SetUnitState(Rsi rsi, kmf::UnitState state) {
   KB_TRY(Stmt s, Prepare("UPDATE unit SET state = ?2 WHERE rsi = ?1"));
   KB_CHECK(s.Int(1, rsi).Int(2, static_cast<int64_t>(state)).Run());
-  if (sqlite3_changes(db_) == 0) return Fail(Error::NotFound(fmt::format("unit {}", rsi)));
+  if (db_->Changes() == 0) return Fail(Error::NotFound(fmt::format("unit {}", rsi)));
   return Ok();
 }
 
@@ -480,7 +430,7 @@ Result<std::optional<Group>> SqliteKmfStore::FindGroup(std::string_view org,
     KB_TRY(bool row, s.Step());
     if (!row) return std::optional<Group>{};
     temporary = s.ColInt(0) != 0;
-    ByteView b = s.ColBlob(1);
+    Bytes b = s.ColBlob(1);
     slns.assign(b.begin(), b.end());
   }
   KB_TRY(Group g, LoadGroup(std::string(org), std::string(name), temporary, AsBytes(slns)));
@@ -538,7 +488,7 @@ Result<int64_t> SqliteKmfStore::AddCampaign(const Campaign& c) {
                .Int(4, kmf::ToMillis(c.created))
                .Text(5, c.description)
                .Run());
-  return sqlite3_last_insert_rowid(db_);
+  return db_->LastInsertRowId();
 }
 
 namespace {
@@ -552,7 +502,7 @@ Result<std::optional<Campaign>> SqliteKmfStore::FindCampaign(int64_t id) {
   s.Int(1, id);
   KB_TRY(bool row, s.Step());
   if (!row) return std::optional<Campaign>{};
-  ByteView p = s.ColBlob(3);
+  Bytes p = s.ColBlob(3);
   return std::optional<Campaign>{
       Campaign{s.ColInt(0), s.ColText(1), static_cast<kmf::CampaignKind>(s.ColInt(2)),
                Bytes(p.begin(), p.end()), kmf::FromMillis(s.ColInt(4)), s.ColText(5)}};
@@ -566,7 +516,7 @@ Result<std::vector<Campaign>> SqliteKmfStore::ListCampaigns(std::string_view org
   while (true) {
     KB_TRY(bool row, s.Step());
     if (!row) break;
-    ByteView p = s.ColBlob(3);
+    Bytes p = s.ColBlob(3);
     out.push_back(Campaign{s.ColInt(0), s.ColText(1), static_cast<kmf::CampaignKind>(s.ColInt(2)),
                            Bytes(p.begin(), p.end()), kmf::FromMillis(s.ColInt(4)), s.ColText(5)});
   }
@@ -585,7 +535,7 @@ Result<Task> ReadTask(const auto& s) {
   t.org = s.ColText(2);
   t.rsi = static_cast<Rsi>(s.ColInt(3));
   t.kind = static_cast<kmf::CampaignKind>(s.ColInt(4));
-  ByteView p = s.ColBlob(5);
+  Bytes p = s.ColBlob(5);
   t.params.assign(p.begin(), p.end());
   t.state = static_cast<kmf::TaskState>(s.ColInt(6));
   t.attempts = static_cast<uint32_t>(s.ColInt(7));
@@ -615,7 +565,7 @@ Result<int64_t> SqliteKmfStore::AddTask(const Task& t) {
                .Text(11, t.detail)
                .Int(12, kmf::ToMillis(t.updated))
                .Run());
-  return sqlite3_last_insert_rowid(db_);
+  return db_->LastInsertRowId();
 }
 
 Status SqliteKmfStore::UpdateTask(const Task& t) {
@@ -631,7 +581,7 @@ Status SqliteKmfStore::UpdateTask(const Task& t) {
                .Text(8, t.detail)
                .Int(9, kmf::ToMillis(t.updated))
                .Run());
-  if (sqlite3_changes(db_) == 0) return Fail(Error::NotFound(fmt::format("task {}", t.id)));
+  if (db_->Changes() == 0) return Fail(Error::NotFound(fmt::format("task {}", t.id)));
   return Ok();
 }
 

@@ -1,6 +1,7 @@
-// TIA-102.AACA KMF key database in SQLite: the KmfStore interface, encrypted at rest.
+// TIA-102.AACA KMF key database on store::Database (SQLite file or PostgreSQL schema; the name
+// keeps its historical sqlite_ prefix): the KmfStore interface, encrypted at rest.
 //
-// One file, WAL journal, versioned schema (PRAGMA user_version). Every secret key column holds
+// Versioned schema (store::Migrate). Every secret key column holds
 // version(1) || nonce(12) || AES-256-GCM(storage key, nonce, aad, key) || tag(16), where the
 // AAD names the row ("tek|org|keyset|sln", "unit|rsi|ukek", ...) so a sealed key cannot be moved
 // to another row. Opening checks the storage key against a sealed check value first.
@@ -9,13 +10,12 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "core/secret.h"
 #include "kmf/kmf_store.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "store/database.h"
+#include "store/sqlite_database.h"
 
 namespace kb::store {
 
@@ -26,6 +26,12 @@ class SqliteKmfStore final : public kmf::KmfStore {
   // created with.
   static Result<std::unique_ptr<SqliteKmfStore>> Open(const std::string& path,
                                                       SecretBytes storage_key);
+  // The same on the node's storage (database "kmf"), or on an open database.
+  static Result<std::unique_ptr<SqliteKmfStore>> Open(const StorageOptions& storage,
+                                                      SecretBytes storage_key);
+  static Result<std::unique_ptr<SqliteKmfStore>> Open(std::unique_ptr<Database> db,
+                                                      SecretBytes storage_key);
+  static const std::vector<std::string>& Migrations();
   ~SqliteKmfStore() override;
   SqliteKmfStore(const SqliteKmfStore&) = delete;
   SqliteKmfStore& operator=(const SqliteKmfStore&) = delete;
@@ -72,19 +78,18 @@ class SqliteKmfStore final : public kmf::KmfStore {
 
  private:
   class Stmt;
-  SqliteKmfStore(sqlite3* db, SecretBytes key) : db_(db), key_(std::move(key)) {}
+  SqliteKmfStore(std::unique_ptr<Database> db, SecretBytes key)
+      : db_(std::move(db)), key_(std::move(key)) {}
   Status Exec(const char* sql);
   Result<Stmt> Prepare(const char* sql);
-  Status Migrate();
   Status CheckStorageKey();
   Result<Bytes> Seal(std::string_view aad, ByteView plaintext) const;
   Result<SecretBytes> Unseal(std::string_view aad, ByteView sealed) const;
   Result<kmf::Group> LoadGroup(std::string org, std::string name, bool temporary, ByteView slns);
   Status PutUnitRow(const kmf::Unit& unit);
 
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<Database> db_;
   SecretBytes key_;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
 };
 
 }  // namespace kb::store

@@ -1,5 +1,8 @@
-// keybridge KMS service issue log on SQLite: one row per key set issued (no key material).
+// keybridge KMS service issue log on store::Database (SQLite or PostgreSQL): one row per key set
+// issued (no key material).
 #include "store/sqlite_kms_store.h"
+
+#include "store/sqlite_database.h"
 
 namespace kb::store {
 namespace {
@@ -16,16 +19,27 @@ const std::vector<std::string> kMigrations = {
 
 }  // namespace
 
+const std::vector<std::string>& SqliteKmsStore::Migrations() { return kMigrations; }
+
 Result<std::unique_ptr<SqliteKmsStore>> SqliteKmsStore::Open(const std::filesystem::path& path) {
   KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, kMigrations));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)));
+}
+
+Result<std::unique_ptr<SqliteKmsStore>> SqliteKmsStore::Open(const StorageOptions& storage) {
+  KB_TRY(auto db, OpenDatabase(storage, "kms", kMigrations));
+  return Open(std::move(db));
+}
+
+Result<std::unique_ptr<SqliteKmsStore>> SqliteKmsStore::Open(std::unique_ptr<Database> db) {
   return std::unique_ptr<SqliteKmsStore>(new SqliteKmsStore(std::move(db)));
 }
 
 Status SqliteKmsStore::RecordIssue(const kms_service::IssueRecord& r) {
   std::lock_guard lock(mu_);
   KB_TRY(auto stmt,
-         db_.Prepare("INSERT INTO issue (user_uri, key_period_no, issued_at_ntp, resource) "
-                     "VALUES (?1, ?2, ?3, ?4)"));
+         db_->Prepare("INSERT INTO issue (user_uri, key_period_no, issued_at_ntp, resource) "
+                      "VALUES (?1, ?2, ?3, ?4)"));
   stmt.Bind(1, r.user_uri).Bind(2, static_cast<int64_t>(r.key_period_no));
   stmt.Bind(3, static_cast<int64_t>(r.issued_at.raw())).Bind(4, r.resource);
   return stmt.Run();
@@ -34,8 +48,8 @@ Status SqliteKmsStore::RecordIssue(const kms_service::IssueRecord& r) {
 Result<std::vector<kms_service::IssueRecord>> SqliteKmsStore::Issued(std::string_view user_uri) {
   std::lock_guard lock(mu_);
   KB_TRY(auto stmt,
-         db_.Prepare("SELECT user_uri, key_period_no, issued_at_ntp, resource FROM issue "
-                     "WHERE user_uri = ?1 ORDER BY id"));
+         db_->Prepare("SELECT user_uri, key_period_no, issued_at_ntp, resource FROM issue "
+                      "WHERE user_uri = ?1 ORDER BY id"));
   stmt.Bind(1, user_uri);
   std::vector<kms_service::IssueRecord> out;
   for (;;) {

@@ -1,4 +1,5 @@
-// TIA-102.AACA KMF key database: the KmfStore contract, run against the memory and SQLite stores,
+// TIA-102.AACA KMF key database: the KmfStore contract, run against the memory store and the SQL
+// store on SQLite and PostgreSQL,
 // plus the SQLite specifics (encryption at rest, wrong storage key, reopen).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 #include "crypto/random.h"
 #include "kmf/memory_kmf_store.h"
 #include "store/sqlite_kmf_store.h"
+#include "store/storage_backends.h"
 
 namespace kb::kmf {
 namespace {
@@ -40,24 +42,80 @@ Unit MakeUnit(Rsi rsi, std::string org) {
   return u;
 }
 
+// The stores the contract runs on. Persistent ones can be reopened.
 struct MemoryFactory {
-  static std::unique_ptr<KmfStore> Make() { return std::make_unique<MemoryKmfStore>(); }
+  static constexpr bool kPostgres = false;
+  std::unique_ptr<KmfStore> Make() { return std::make_unique<MemoryKmfStore>(); }
+  std::unique_ptr<KmfStore> Reopen() { return nullptr; }
 };
-struct SqliteFactory {
-  static std::unique_ptr<KmfStore> Make() {
-    auto s = SqliteKmfStore::Open(TempDbPath("contract"), FixedKey(0x5A));
+template <store::Backend B>
+struct DatabaseFactory {
+  static constexpr bool kPostgres = B == store::Backend::kPostgresql;
+  store::testing::TestStorage storage{B, "kmf"};
+  std::unique_ptr<KmfStore> Make() {
+    auto s = SqliteKmfStore::Open(storage.options(), FixedKey(0x5A));
     EXPECT_TRUE(s.has_value()) << s.error().ToString();
-    return std::move(*s);
+    return s ? std::move(*s) : nullptr;
   }
+  std::unique_ptr<KmfStore> Reopen() { return Make(); }
 };
+using SqliteFactory = DatabaseFactory<store::Backend::kSqlite>;
+using PostgresFactory = DatabaseFactory<store::Backend::kPostgresql>;
 
 template <typename F>
 class KmfStoreContract : public ::testing::Test {
  protected:
-  std::unique_ptr<KmfStore> s_ = F::Make();
+  void SetUp() override {
+    if (F::kPostgres && store::testing::PostgresUrl() == nullptr)
+      GTEST_SKIP() << "KB_TEST_POSTGRES_URL is not set (make test sets it)";
+    s_ = f_.Make();
+    ASSERT_TRUE(s_);
+  }
+  F f_;
+  std::unique_ptr<KmfStore> s_;
 };
-using Factories = ::testing::Types<MemoryFactory, SqliteFactory>;
-TYPED_TEST_SUITE(KmfStoreContract, Factories);
+class FactoryNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    if constexpr (std::is_same_v<T, MemoryFactory>) return "Memory";
+    if constexpr (std::is_same_v<T, SqliteFactory>) return "Sqlite";
+    return "Postgres";
+  }
+};
+using Factories = ::testing::Types<MemoryFactory, SqliteFactory, PostgresFactory>;
+TYPED_TEST_SUITE(KmfStoreContract, Factories, FactoryNames);
+
+TYPED_TEST(KmfStoreContract, ReopenKeepsEverything) {
+  ASSERT_TRUE(this->s_->AddOrganisation({"police", "Police"}));
+  ASSERT_TRUE(this->s_->PutTek({"police", {1, 10, 0x4983, 0x84}, FixedKey(0x11)}));
+  ASSERT_TRUE(this->s_->PutUnit(MakeUnit(100, "police")));
+  ASSERT_TRUE(this->s_->PutGroup({"police", "tac1", false, {100}, {10}}));
+  auto cid = this->s_->AddCampaign({0, "police", CampaignKind::kRekey, {1, 2}, FromMillis(5), "r"});
+  ASSERT_TRUE(cid);
+  // Uncommitted work is lost on close.
+  ASSERT_TRUE(this->s_->Begin());
+  ASSERT_TRUE(this->s_->AddOrganisation({"fire", "Fire"}));
+  this->s_.reset();
+  auto s = this->f_.Reopen();
+  if (!s) GTEST_SKIP() << "not persistent";
+  EXPECT_TRUE(*s->FindOrganisation("police"));
+  EXPECT_FALSE(*s->FindOrganisation("fire"));
+  auto teks = s->ListTeks("police");
+  ASSERT_TRUE(teks && teks->size() == 1u);
+  EXPECT_TRUE((*teks)[0].key == FixedKey(0x11));
+  auto u = s->FindUnit(100);
+  ASSERT_TRUE(u && *u);
+  EXPECT_TRUE((*u)->ukek.key == FixedKey(0xA1));
+  EXPECT_EQ(s->GroupsOfUnit(100)->size(), 1u);
+  auto c = s->FindCampaign(*cid);
+  ASSERT_TRUE(c && *c);
+  EXPECT_EQ((*c)->params, (Bytes{1, 2}));
+  // The next campaign id continues after the persisted ones.
+  auto next = s->AddCampaign({0, "police", CampaignKind::kRekey, {}, FromMillis(6), "s"});
+  ASSERT_TRUE(next);
+  EXPECT_GT(*next, *cid);
+}
 
 TYPED_TEST(KmfStoreContract, OrganisationsAreUnique) {
   ASSERT_TRUE(this->s_->AddOrganisation({"police", "Police"}));

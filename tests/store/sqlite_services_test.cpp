@@ -1,5 +1,5 @@
-// keybridge storage adapter: the SQLite wrapper (migrations, transactions) and the IdMS and KMS
-// stores.
+// keybridge storage adapter: SQLite specifics of the wrapper, and the IdMS and KMS stores on both
+// backends.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include "store/sqlite_database.h"
 #include "store/sqlite_idms_store.h"
 #include "store/sqlite_kms_store.h"
+#include "store/storage_backends.h"
 
 namespace kb::store {
 namespace {
@@ -61,18 +62,25 @@ TEST(SqliteDatabase, TransactionRollsBackOnError) {
   EXPECT_FALSE(db->Prepare("SELECT nonsense FROM"));
 }
 
-TEST(SqliteIdmsStore, AccountsRoundTripAndPersist) {
-  TempFile f;
+template <typename B>
+class ServiceStores : public ::testing::Test {
+ protected:
+  void SetUp() override { KB_SKIP_WITHOUT_BACKEND(B::kBackend); }
+  testing::TestStorage storage_{B::kBackend, "svc"};
+};
+TYPED_TEST_SUITE(ServiceStores, testing::Backends, testing::BackendNames);
+
+TYPED_TEST(ServiceStores, IdmsAccountsRoundTripAndPersist) {
   {
-    auto s = SqliteIdmsStore::Open(f.path);
-    ASSERT_TRUE(s);
+    auto s = SqliteIdmsStore::Open(this->storage_.options());
+    ASSERT_TRUE(s) << s.error().ToString();
     idms::Account a{"sip:alice@example.org", "$scrypt$x", {"a", "b"}, false, false};
     ASSERT_TRUE((*s)->Put(a));
     a.scopes = {"c"};
     ASSERT_TRUE((*s)->Put(a));  // replaces
     ASSERT_TRUE((*s)->Put({"sip:iwf@example.org", "$scrypt$y", {}, true, false}));
   }
-  auto s = SqliteIdmsStore::Open(f.path);
+  auto s = SqliteIdmsStore::Open(this->storage_.options());
   ASSERT_TRUE(s);
   auto a = (*s)->Find("sip:alice@example.org");
   ASSERT_TRUE(a && *a);
@@ -86,17 +94,32 @@ TEST(SqliteIdmsStore, AccountsRoundTripAndPersist) {
   EXPECT_EQ((*s)->Subjects()->size(), 2u);
 }
 
-TEST(SqliteKmsStore, IssueLogPerUser) {
-  auto s = SqliteKmsStore::Open(":memory:");
+TYPED_TEST(ServiceStores, KmsIssueLogPerUserPersists) {
+  {
+    auto s = SqliteKmsStore::Open(this->storage_.options());
+    ASSERT_TRUE(s) << s.error().ToString();
+    ASSERT_TRUE((*s)->RecordIssue({"sip:a@x", 10, NtpTime::FromSeconds(5), "keyprov"}));
+    ASSERT_TRUE((*s)->RecordIssue({"sip:b@x", 10, NtpTime::FromSeconds(6), "keyprov"}));
+  }
+  auto s = SqliteKmsStore::Open(this->storage_.options());
   ASSERT_TRUE(s);
-  ASSERT_TRUE((*s)->RecordIssue({"sip:a@x", 10, NtpTime::FromSeconds(5), "keyprov"}));
-  ASSERT_TRUE((*s)->RecordIssue({"sip:b@x", 10, NtpTime::FromSeconds(6), "keyprov"}));
-  ASSERT_TRUE((*s)->RecordIssue({"sip:a@x", 11, NtpTime::FromSeconds(7), "keyprov"}));
+  // NTP times use all 64 bits: they must survive a signed 64-bit column.
+  NtpTime late(0xF000000000000001ull);
+  ASSERT_TRUE((*s)->RecordIssue({"sip:a@x", 11, late, "keyprov"}));
   auto a = (*s)->Issued("sip:a@x");
   ASSERT_TRUE(a);
   ASSERT_EQ(a->size(), 2u);
+  EXPECT_EQ((*a)[0].issued_at, NtpTime::FromSeconds(5));
   EXPECT_EQ((*a)[1].key_period_no, 11u);
-  EXPECT_EQ((*a)[1].issued_at, NtpTime::FromSeconds(7));
+  EXPECT_EQ((*a)[1].issued_at, late);
+  EXPECT_TRUE((*s)->Issued("sip:c@x")->empty());
+}
+
+TEST(SqliteKmsStore, InMemory) {
+  auto s = SqliteKmsStore::Open(":memory:");
+  ASSERT_TRUE(s);
+  ASSERT_TRUE((*s)->RecordIssue({"sip:a@x", 10, NtpTime::FromSeconds(5), "keyprov"}));
+  EXPECT_EQ((*s)->Issued("sip:a@x")->size(), 1u);
 }
 
 }  // namespace
