@@ -26,8 +26,8 @@ struct RtpHeader {
   uint16_t sequence_number = 0;
   uint32_t timestamp = 0;
   uint32_t ssrc = 0;
-  std::vector<uint32_t> csrcs;  // at most 15
-  std::optional<RtpHeaderExtension> extension;
+  std::vector<uint32_t> csrcs{};  // at most 15
+  std::optional<RtpHeaderExtension> extension{};
 
   // Octets the header occupies: 12 + 4 CC (+ 4 + extension data).
   size_t EncodedSize() const;
