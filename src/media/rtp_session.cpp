@@ -79,10 +79,13 @@ void RtpSession::Handle(size_t size) {
   if (srtp_) {
     auto n = srtp_->UnprotectRtpInPlace(packet);
     if (!n) {
-      ++counters_.rejected;
-      spdlog::info("{}: {} -> {}: SRTP packet dropped: {}", config_.name,
-                   source_.address().to_string() + ":" + std::to_string(source_.port()),
-                   local_port_, n.error().message());
+      // One line for the first drop and then every 1000th, so that a flood of forged packets
+      // cannot flood the log.
+      if (counters_.rejected++ % 1000 == 0) {
+        spdlog::info("{}: {}:{} -> port {}: SRTP packet dropped ({} so far): {}", config_.name,
+                     source_.address().to_string(), source_.port(), local_port_, counters_.rejected,
+                     n.error().message());
+      }
       return;
     }
     packet = packet.first(*n);
@@ -90,8 +93,10 @@ void RtpSession::Handle(size_t size) {
   ByteReader r(packet);
   auto header = srtp::RtpHeader::Decode(r);
   if (!header) {
-    ++counters_.rejected;
-    spdlog::info("{}: RTP packet dropped: {}", config_.name, header.error().message());
+    if (counters_.rejected++ % 1000 == 0) {
+      spdlog::info("{}: RTP packet dropped ({} so far): {}", config_.name, counters_.rejected,
+                   header.error().message());
+    }
     return;
   }
   ++counters_.received;

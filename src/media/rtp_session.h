@@ -41,8 +41,8 @@ struct RtpCounters {
 
 // A UDP socket carrying one RTP stream out (our SSRC) and any streams in. Every member runs on
 // the io_context thread except Open() and the accessors. With an srtp::Session every packet is
-// protected before sending and unprotected on receipt (failures are counted and dropped, one
-// log line each); without one, packets are plain RTP.
+// protected before sending and unprotected on receipt (failures are counted and dropped, with
+// a log line for the first and every 1000th); without one, packets are plain RTP.
 class RtpSession {
  public:
   using FrameHandler = std::function<void(const RtpFrame&)>;
