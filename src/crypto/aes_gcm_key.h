@@ -28,8 +28,9 @@ class AesGcmKey {
   // Encrypts plaintext into out (plaintext.size() + 16 octets: ciphertext || tag). out may
   // alias plaintext exactly (in place). iv must be 12 octets.
   Status Seal(ByteView iv, ByteView aad, ByteView plaintext, std::span<uint8_t> out) const;
-  // Decrypts sealed (ciphertext || 16-octet tag) into out (sealed.size() - 16 octets); fails
-  // with kCryptoFailure when the tag does not verify, and then out holds no plaintext.
+  // Decrypts sealed (ciphertext || 16-octet tag) into out (sealed.size() - 16 octets); out may
+  // alias the ciphertext exactly (in place). Fails with kCryptoFailure when the tag does not
+  // verify, and then out holds no plaintext (it is wiped).
   Status Open(ByteView iv, ByteView aad, ByteView sealed, std::span<uint8_t> out) const;
 
  private:

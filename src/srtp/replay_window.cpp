@@ -1,8 +1,9 @@
 // RFC 3711 3.3.1 and 3.3.2: index estimation and the replay list, kept as a bit ring indexed
-// by (index mod capacity).
+// by (index mod capacity), the capacity a power of two.
 #include "srtp/replay_window.h"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 
 namespace kb::srtp {
@@ -24,17 +25,18 @@ Result<uint64_t> EstimateSrtpIndex(uint64_t highest, uint16_t seq) {
 }
 
 ReplayWindow::ReplayWindow(size_t size) : size_(std::clamp<size_t>(size, 1, 32768)) {
-  capacity_ = (size_ + 63) / 64 * 64;
+  // A power of two, so that the ring position is a mask rather than a division.
+  capacity_ = std::bit_ceil(std::max<uint64_t>(size_, 64));
   bits_.assign(capacity_ / 64, 0);
 }
 
 bool ReplayWindow::Bit(uint64_t index) const {
-  uint64_t p = index % capacity_;
+  uint64_t p = index & (capacity_ - 1);
   return ((bits_[p / 64] >> (p % 64)) & 1) != 0;
 }
 
 void ReplayWindow::SetBit(uint64_t index, bool v) {
-  uint64_t p = index % capacity_;
+  uint64_t p = index & (capacity_ - 1);
   uint64_t mask = uint64_t{1} << (p % 64);
   if (v) {
     bits_[p / 64] |= mask;

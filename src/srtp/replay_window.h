@@ -36,7 +36,7 @@ class ReplayWindow {
   void SetBit(uint64_t index, bool v);
 
   size_t size_;
-  uint64_t capacity_;  // bits in the ring, a multiple of 64 and >= size_
+  uint64_t capacity_;  // bits in the ring: a power of two, >= 64 and >= size_
   std::vector<uint64_t> bits_;
   uint64_t highest_ = 0;
   bool any_ = false;

@@ -50,6 +50,34 @@ Result<RtpHeader> RtpHeader::Decode(ByteReader& r) {
   return h;
 }
 
+Result<RtpHeaderSummary> ScanRtpHeader(ByteView packet) {
+  ByteReader r(packet);
+  KB_TRY(uint8_t b0, r.U8("RTP.V|P|X|CC"));
+  if ((b0 >> 6) != kVersion) {
+    return Fail(Error::Malformed("RTP.V at offset 0: expected 2, got " + std::to_string(b0 >> 6)));
+  }
+  RtpHeaderSummary s;
+  KB_TRY(ByteView pt, r.Take(1, "RTP.M|PT"));
+  (void)pt;
+  KB_TRY(s.sequence_number, r.U16("RTP.sequence number"));
+  KB_TRY(ByteView ts, r.Take(4, "RTP.timestamp"));
+  (void)ts;
+  KB_TRY(s.ssrc, r.U32("RTP.SSRC"));
+  if (size_t csrc_count = b0 & 0x0F; csrc_count != 0) {
+    KB_TRY(ByteView csrcs, r.Take(4 * csrc_count, "RTP.CSRC"));
+    (void)csrcs;
+  }
+  if ((b0 & 0x10) != 0) {
+    KB_TRY(ByteView profile, r.Take(2, "RTP.extension profile"));
+    (void)profile;
+    KB_TRY(uint16_t words, r.U16("RTP.extension length"));
+    KB_TRY(ByteView data, r.Take(size_t{words} * 4, "RTP.extension data"));
+    (void)data;
+  }
+  s.size = r.offset();
+  return s;
+}
+
 Status RtpHeader::Encode(ByteWriter& w) const {
   if (csrcs.size() > 15) return Fail(Error::InvalidArgument("RTP.CC: more than 15 CSRCs"));
   if (payload_type > 0x7F) return Fail(Error::InvalidArgument("RTP.PT: above 127"));

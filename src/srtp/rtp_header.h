@@ -26,8 +26,8 @@ struct RtpHeader {
   uint16_t sequence_number = 0;
   uint32_t timestamp = 0;
   uint32_t ssrc = 0;
-  std::vector<uint32_t> csrcs;  // at most 15
-  std::optional<RtpHeaderExtension> extension;
+  std::vector<uint32_t> csrcs{};  // at most 15
+  std::optional<RtpHeaderExtension> extension{};
 
   // Octets the header occupies: 12 + 4 CC (+ 4 + extension data).
   size_t EncodedSize() const;
@@ -41,6 +41,18 @@ struct RtpHeader {
 
   friend bool operator==(const RtpHeader&, const RtpHeader&) = default;
 };
+
+// The three things SRTP needs from an RTP header, read without copying anything: the header's
+// length (CSRCs and extension included), SEQ and SSRC.
+struct RtpHeaderSummary {
+  size_t size = 0;
+  uint16_t sequence_number = 0;
+  uint32_t ssrc = 0;
+};
+
+// Scans the header at the start of packet. Errors as RtpHeader::Decode (kTruncated, kMalformed
+// for a version other than 2), with the same field names and offsets.
+Result<RtpHeaderSummary> ScanRtpHeader(ByteView packet);
 
 // RFC 3550 6.4.1: V=2, P, the 5-bit count, packet type, length in words minus one, and the
 // sender's SSRC: the 8 octets SRTCP leaves in the clear.

@@ -56,6 +56,7 @@ Status Session::RemoveMasterKey(ByteView mki) {
   const KeyEntry* k = FindKey(mki);
   if (k == nullptr) return Fail(Error::NotFound("SRTP MKI: no such master key"));
   if (k == send_key_) return Fail(Error::Conflict("SRTP MKI: the send key is selected"));
+  if (k == last_recv_key_) last_recv_key_ = nullptr;
   std::erase_if(keys_, [k](const auto& e) { return e.get() == k; });
   return Ok();
 }
@@ -93,69 +94,104 @@ Result<uint64_t> Session::IndexFor(const SrtpStream* stream, uint16_t seq) {
   return EstimateSrtpIndex(stream->window.highest(), seq);
 }
 
+Session::SrtpStream* Session::FindStream(std::unordered_map<uint32_t, SrtpStream>& map,
+                                         StreamCache& cache, uint32_t ssrc) {
+  if (cache.stream != nullptr && cache.ssrc == ssrc) return cache.stream;
+  auto it = map.find(ssrc);
+  if (it == map.end()) return nullptr;
+  cache = {ssrc, &it->second};
+  return cache.stream;
+}
+
+size_t Session::RtpOverhead() const {
+  return kAeadTagSize + policy_.mki_size + (policy_.roc_mode == RocMode::kRccm3 ? kRocSize : 0);
+}
+
 Result<Bytes> Session::ProtectRtp(ByteView rtp_packet) {
-  ByteReader r(rtp_packet);
-  KB_TRY(RtpHeader h, RtpHeader::Decode(r));
-  ByteView header = r.Consumed();
-  ByteView payload = r.Rest();
+  Bytes out(rtp_packet.size() + RtpOverhead());
+  std::ranges::copy(rtp_packet, out.begin());
+  KB_TRY(size_t n, ProtectRtpInPlace(out, rtp_packet.size()));
+  out.resize(n);
+  return out;
+}
+
+Result<Bytes> Session::UnprotectRtp(ByteView srtp_packet) {
+  Bytes out(srtp_packet.begin(), srtp_packet.end());
+  KB_TRY(size_t n, UnprotectRtpInPlace(out));
+  out.resize(n);
+  return out;
+}
+
+Result<size_t> Session::ProtectRtpInPlace(std::span<uint8_t> buffer, size_t rtp_len) {
+  if (rtp_len > buffer.size() || buffer.size() - rtp_len < RtpOverhead()) {
+    return Fail(Error::InvalidArgument(
+        fmt::format("SRTP protect: buffer of {} octets has no room for {} + {} octets",
+                    buffer.size(), rtp_len, RtpOverhead())));
+  }
+  KB_TRY(RtpHeaderSummary h, ScanRtpHeader(ByteView(buffer).first(rtp_len)));
   if (send_key_ == nullptr) return Fail(Error::NotFound("SRTP: no send key"));
 
-  auto [it, fresh] =
-      send_rtp_.try_emplace(h.ssrc, SrtpStream{ReplayWindow(policy_.replay_window), std::nullopt});
-  SrtpStream& stream = it->second;
-  auto index = IndexFor(&stream, h.sequence_number);
-  Status fresh_index = index ? stream.window.Check(*index) : Status(Fail(index.error()));
+  SrtpStream* stream = FindStream(send_rtp_, send_cache_, h.ssrc);
+  bool fresh = stream == nullptr;
+  auto index = IndexFor(stream, h.sequence_number);
+  Status fresh_index = !index              ? Status(Fail(index.error()))
+                       : stream != nullptr ? stream->window.Check(*index)
+                                           : Ok();
   if (!fresh_index) {
-    if (fresh) send_rtp_.erase(it);
     return Fail(fresh_index.error().Within(
         fmt::format("SRTP protect (SSRC {:08x}, SEQ {})", h.ssrc, h.sequence_number)));
+  }
+  if (fresh) {
+    auto [it, inserted] = send_rtp_.try_emplace(
+        h.ssrc, SrtpStream{ReplayWindow(policy_.replay_window), std::nullopt});
+    stream = &it->second;
+    send_cache_ = {h.ssrc, stream};
   }
   uint32_t roc = static_cast<uint32_t>(*index >> 16);
 
   const CryptoContext& ctx = send_key_->context;
   Iv iv = SrtpIv(ctx.srtp_salt(), h.ssrc, roc, h.sequence_number);
-  bool rcc = policy_.roc_mode == RocMode::kRccm3;
-  Bytes out(header.size() + payload.size() + kAeadTagSize + policy_.mki_size +
-            (rcc ? kRocSize : 0));
-  std::ranges::copy(header, out.begin());
-  auto sealed = std::span<uint8_t>(out).subspan(header.size(), payload.size() + kAeadTagSize);
-  KB_CHECK(ctx.srtp_key().Seal(iv, header, payload, sealed));
-  auto tail = out.begin() + static_cast<std::ptrdiff_t>(header.size() + sealed.size());
+  ByteView header = ByteView(buffer).first(h.size);
+  size_t payload_len = rtp_len - h.size;
+  auto sealed = buffer.subspan(h.size, payload_len + kAeadTagSize);
+  KB_CHECK(ctx.srtp_key().Seal(iv, header, sealed.first(payload_len), sealed));
+  auto tail = buffer.begin() + static_cast<std::ptrdiff_t>(h.size + sealed.size());
   tail = std::ranges::copy(send_key_->mki, tail).out;
-  if (rcc) {
+  if (policy_.roc_mode == RocMode::kRccm3) {
     // RFC 4771 3.1: the ROC travels in the SRTP authentication tag field, after the MKI.
     for (int shift = 24; shift >= 0; shift -= 8) *tail++ = static_cast<uint8_t>(roc >> shift);
   }
-  stream.window.Accept(*index);
-  stream.next_roc.reset();
-  return out;
+  stream->window.Accept(*index);
+  stream->next_roc.reset();
+  return static_cast<size_t>(tail - buffer.begin());
 }
 
-Result<Bytes> Session::UnprotectRtp(ByteView srtp_packet) {
-  ByteReader r(srtp_packet);
-  KB_TRY(RtpHeader h, RtpHeader::Decode(r));
-  ByteView header = r.Consumed();
+Result<size_t> Session::UnprotectRtpInPlace(std::span<uint8_t> packet) {
+  KB_TRY(RtpHeaderSummary h, ScanRtpHeader(packet));
   bool rcc = policy_.roc_mode == RocMode::kRccm3;
   size_t trailer = policy_.mki_size + (rcc ? kRocSize : 0);
+  ByteReader r(ByteView(packet).subspan(h.size), h.size);
   if (r.remaining() < kAeadTagSize + trailer) {
     return Fail(Error::Truncated(
         fmt::format("SRTP packet at offset {}: needs {} octets for the tag{}{}, {} left",
                     r.offset(), kAeadTagSize + trailer, policy_.mki_size ? ", MKI" : "",
                     rcc ? ", ROC" : "", r.remaining())));
   }
-  KB_TRY(ByteView sealed, r.Take(r.remaining() - trailer, "SRTP ciphertext and tag"));
+  size_t sealed_len = r.remaining() - trailer;
+  KB_TRY(ByteView sealed_view, r.Take(sealed_len, "SRTP ciphertext and tag"));
+  (void)sealed_view;
   KB_TRY(ByteView mki, r.Take(policy_.mki_size, "SRTP MKI"));
   std::optional<uint32_t> carried_roc;
   if (rcc) {
     KB_TRY(carried_roc, r.U32("SRTP RCC ROC"));
   }
-  KB_CHECK(r.ExpectEnd("SRTP packet"));
 
-  const KeyEntry* key = FindKey(mki);
+  const KeyEntry* key = last_recv_key_ != nullptr && std::ranges::equal(last_recv_key_->mki, mki)
+                            ? last_recv_key_
+                            : FindKey(mki);
   if (key == nullptr) return Fail(Error::NotFound("SRTP MKI: no master key for this MKI"));
 
-  auto found = recv_rtp_.find(h.ssrc);
-  const SrtpStream* stream = found == recv_rtp_.end() ? nullptr : &found->second;
+  SrtpStream* stream = FindStream(recv_rtp_, recv_cache_, h.ssrc);
   uint64_t index = 0;
   if (carried_roc) {
     index = (uint64_t{*carried_roc} << 16) | h.sequence_number;
@@ -173,19 +209,24 @@ Result<Bytes> Session::UnprotectRtp(ByteView srtp_packet) {
 
   const CryptoContext& ctx = key->context;
   Iv iv = SrtpIv(ctx.srtp_salt(), h.ssrc, static_cast<uint32_t>(index >> 16), h.sequence_number);
-  Bytes out(header.size() + sealed.size() - kAeadTagSize);
-  std::ranges::copy(header, out.begin());
-  auto plain = std::span<uint8_t>(out).subspan(header.size());
-  if (auto s = ctx.srtp_key().Open(iv, header, sealed, plain); !s) {
+  ByteView header = ByteView(packet).first(h.size);
+  auto sealed = packet.subspan(h.size, sealed_len);
+  if (auto s = ctx.srtp_key().Open(iv, header, sealed, sealed.first(sealed_len - kAeadTagSize));
+      !s) {
     return Fail(Error::CryptoFailure(
         fmt::format("SRTP packet (SSRC {:08x}, SEQ {}): authentication tag does not verify", h.ssrc,
                     h.sequence_number)));
   }
-  auto [it, fresh] =
-      recv_rtp_.try_emplace(h.ssrc, SrtpStream{ReplayWindow(policy_.replay_window), std::nullopt});
-  it->second.window.Accept(index);
-  it->second.next_roc.reset();
-  return out;
+  last_recv_key_ = key;
+  if (stream == nullptr) {
+    auto [it, inserted] = recv_rtp_.try_emplace(
+        h.ssrc, SrtpStream{ReplayWindow(policy_.replay_window), std::nullopt});
+    stream = &it->second;
+    recv_cache_ = {h.ssrc, stream};
+  }
+  stream->window.Accept(index);
+  stream->next_roc.reset();
+  return h.size + sealed_len - kAeadTagSize;
 }
 
 }  // namespace kb::srtp

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -81,6 +82,18 @@ class Session {
   // kCryptoFailure when the tag does not verify.
   Result<Bytes> UnprotectRtp(ByteView srtp_packet);
 
+  // The fast path (no allocation): protects in place. buffer holds the RTP packet in its first
+  // rtp_len octets and must have RtpOverhead() more octets of room; returns the SRTP packet's
+  // length. Errors as ProtectRtp, plus kInvalidArgument when the room is missing; on error
+  // the buffer's payload is unchanged.
+  Result<size_t> ProtectRtpInPlace(std::span<uint8_t> buffer, size_t rtp_len);
+  // The fast path: unprotects packet in place and returns the RTP packet's length (header ||
+  // payload, at the start of packet). Errors as UnprotectRtp; after kCryptoFailure the
+  // payload octets are wiped (the packet must be dropped).
+  Result<size_t> UnprotectRtpInPlace(std::span<uint8_t> packet);
+  // Octets an SRTP packet adds to its RTP packet: tag, MKI and (RCCm3) ROC.
+  size_t RtpOverhead() const;
+
   // RTCP compound packet -> first 8 octets || ciphertext || tag || E|index || MKI (E = 1), or
   // packet || tag || E|index || MKI (E = 0). kExpired after 2^31 packets on an SSRC.
   Result<Bytes> ProtectRtcp(ByteView rtcp_packet);
@@ -108,14 +121,25 @@ class Session {
   // The index of a packet from its SEQ: the signalled ROC (or 0) for a stream's first packet,
   // the RFC 3711 3.3.1 estimate afterwards.
   static Result<uint64_t> IndexFor(const SrtpStream* stream, uint16_t seq);
+  // The stream of an SSRC in one direction's map, through a one-entry cache of the last SSRC
+  // (streams are nodes of an unordered_map, so their addresses are stable until erased).
+  struct StreamCache {
+    uint32_t ssrc = 0;
+    SrtpStream* stream = nullptr;
+  };
+  SrtpStream* FindStream(std::unordered_map<uint32_t, SrtpStream>& map, StreamCache& cache,
+                         uint32_t ssrc);
 
   SessionPolicy policy_;
   std::vector<std::unique_ptr<KeyEntry>> keys_;
   const KeyEntry* send_key_ = nullptr;
+  const KeyEntry* last_recv_key_ = nullptr;  // the key of the last packet that verified
   std::unordered_map<uint32_t, SrtpStream> send_rtp_;
   std::unordered_map<uint32_t, SrtpStream> recv_rtp_;
   std::unordered_map<uint32_t, SrtcpStream> send_rtcp_;
   std::unordered_map<uint32_t, SrtcpStream> recv_rtcp_;
+  StreamCache send_cache_;
+  StreamCache recv_cache_;
 };
 
 }  // namespace kb::srtp
