@@ -13,5 +13,6 @@ void RegisterMikeyCommands(CLI::App& app);
 void RegisterServeCommands(CLI::App& app);
 void RegisterKmfCommands(CLI::App& app);
 void RegisterKmmCommands(CLI::App& app);
+void RegisterGmsCommands(CLI::App& app);
 
 }  // namespace kb::app

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterServeCommands(app);
   kb::app::RegisterKmfCommands(app);
   kb::app::RegisterKmmCommands(app);
+  kb::app::RegisterGmsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
