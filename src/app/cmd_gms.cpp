@@ -11,14 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
-#include "app/input.h"
+#include "app/gms_identity.h"
 #include "app/output.h"
 #include "core/encoding.h"
-#include "crypto/eccsi.h"
-#include "crypto/sakke.h"
 #include "gms/group_management_server.h"
-#include "kms/user_key_check.h"
-#include "kms/user_key_documents.h"
 #include "store/sqlite_gms_store.h"
 
 namespace kb::app {
@@ -31,43 +27,6 @@ struct GmsFlags {
   std::vector<std::string> members, groups;
   bool interworking = false, iwf_terminates = false;
 };
-
-// The GMS identity: its KMS certificate's public keys and its ECCSI signer for the period of now.
-struct Identity {
-  kms::KmsCertificate cert;
-  std::unique_ptr<crypto::sakke::Community> sakke;
-  mikey::KmsPublicKeys keys;
-  std::unique_ptr<crypto::eccsi::Signer> signer;
-  std::string uri;
-  uint64_t period = 0;
-};
-
-Result<std::unique_ptr<Identity>> LoadIdentity(const GmsFlags& f, NtpTime now) {
-  if (f.kms_cert.empty() || f.keys.empty()) {
-    return Fail(Error::InvalidArgument("--kms-cert and --keys (the GMS's key set) are required"));
-  }
-  auto id = std::make_unique<Identity>();
-  KB_TRY(std::string cert_xml, ReadInput(f.kms_cert));
-  KB_TRY(id->cert, kms::LoadKmsCertificate(cert_xml));
-  KB_TRY(auto community, crypto::sakke::Community::Create(id->cert.pub_enc_key));
-  id->sakke = std::make_unique<crypto::sakke::Community>(std::move(community));
-  id->keys = {id->cert.kms_uri, id->cert.pub_enc_key, id->cert.pub_auth_key, id->cert.key_period,
-              id->sakke.get()};
-  KB_TRY(std::string keys_xml, ReadInput(f.keys));
-  KB_TRY(auto sets, kms::LoadKmsKeySets(keys_xml));
-  for (const auto& s : sets) {
-    if (auto st = kms::CheckKeySet(id->cert, s); !st) return Fail(st.error().Within(f.keys));
-  }
-  id->period = id->cert.key_period.NumberAt(now);
-  KB_TRY(const kms::KmsKeySet& mine, kms::SelectKeySet(sets, f.from, id->period));
-  id->uri = mine.user_uri;
-  KB_TRY(auto signer,
-         crypto::eccsi::Signer::Create(
-             id->cert.pub_auth_key, id->keys.UidAt(mine.user_uri, now),
-             crypto::eccsi::UserKeys{mine.user_signing_key_ssk.Clone(), mine.user_pub_token_pvt}));
-  id->signer = std::make_unique<crypto::eccsi::Signer>(std::move(signer));
-  return id;
-}
 
 // A file name for a recipient URI: "sip:alice@example.org" -> "alice@example.org".
 std::string FileName(std::string_view uri) {
@@ -130,19 +89,12 @@ Status Run(Op op, const GmsFlags& f) {
     std::printf("%s\n", out.dump(2).c_str());
     return Ok();
   }
-  std::unique_ptr<Identity> id;
+  std::unique_ptr<GmsIdentity> id;
   if (op != Op::kDissolve) {
-    KB_TRY(id, LoadIdentity(f, now));
+    KB_TRY(id, LoadGmsIdentity(f.kms_cert, f.keys, f.from, now));
   }
   gms::GmsConfig config;
-  if (id) {
-    config.identity = {id->uri, &id->keys, id->signer.get(), id->period};
-    const mikey::KmsPublicKeys* kms = &id->keys;
-    // One community: every recipient is provisioned by the GMS's KMS (docs/gms.md).
-    config.lookup = [kms](std::string_view uri) -> Result<mikey::Responder> {
-      return mikey::Responder{std::string(uri), kms};
-    };
-  }
+  if (id) id->Configure(config);
   config.iwf_uri = f.iwf;
   gms::GroupManagementServer gms(*store, std::move(config));
   Result<gms::Rekeyed> r = Fail(Error::Internal("unreachable"));

@@ -20,6 +20,7 @@ const std::vector<Role>& Roles() {
   static const std::vector<Role> roles = {
       {"idms", "identity management server: logins and ES256 access tokens (HTTPS)", RunIdmsRole},
       {"kms", "key management server, TS 33.180 Annex D (HTTPS)", RunKmsRole},
+      {"gms", "group management server: GMK distribution, TS 33.180 5.7 (SIP)", RunGmsRole},
   };
   return roles;
 }

@@ -37,6 +37,7 @@ const std::vector<Role>& Roles();
 // The role entry points (role_*.cpp).
 int RunIdmsRole(const RoleContext& ctx);
 int RunKmsRole(const RoleContext& ctx);
+int RunGmsRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);
