@@ -17,5 +17,6 @@ void RegisterMcCommands(CLI::App& app);
 void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
+void RegisterGmsCommands(CLI::App& app);
 
 }  // namespace kb::app

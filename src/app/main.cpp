@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterClientCommands(app);
   kb::app::RegisterIwfCommands(app);
   kb::app::RegisterUpCommands(app);
+  kb::app::RegisterGmsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,6 +30,7 @@ const std::vector<Role>& Roles() {
        RunClientRole},
       {"cms", "configuration management server: XCAP user profiles (HTTPS), xcap-diff (SIP)",
        RunCmsRole},
+      {"gms", "group management server: GMK distribution, TS 33.180 5.7 (SIP)", RunGmsRole},
   };
   return roles;
 }

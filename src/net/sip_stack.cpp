@@ -1,19 +1,15 @@
 // RFC 3261 SIP user agent core: transaction matching (17.1.3, 17.2.3), Via handling (8.1.1.7,
-// 18.2.1, RFC 3581), response routing (18.2.2) and the io_context thread.
+// 18.2.1, RFC 3581), response routing (18.2.2) and the io_context thread. The INVITE side is in
+// sip_stack_invite.cpp.
 #include "net/sip_stack.h"
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <map>
 #include <optional>
-#include <thread>
 
 #include "net/sip_framing.h"
-#include "net/sip_transaction.h"
-#include "net/sip_transport.h"
+#include "net/sip_stack_impl.h"
 
 namespace kb::net {
 
@@ -27,9 +23,6 @@ std::string SipEndpoint::ToString() const {
          std::to_string(port);
 }
 
-namespace {
-
-// A reason phrase is one line of text (RFC 3261 25.1 Reason-Phrase).
 std::string OneLine(std::string_view s) {
   std::string out(s.substr(0, 200));
   for (auto& c : out) {
@@ -49,105 +42,74 @@ std::string HostPort(std::string_view host, uint16_t port) {
   return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
 }
 
-}  // namespace
+SipStack::Impl::Impl(SipStackConfig c)
+    : config(std::move(c)),
+      work(asio::make_work_guard(io)),
+      transport(io, config,
+                {[this](std::string text, const SipEndpoint& source) {
+                   OnMessage(std::move(text), source);
+                 },
+                 [this](std::string head, std::string reason, const SipEndpoint& source) {
+                   AnswerBadMessage(head, reason, source);
+                 }}) {
+  if (config.via_host.empty()) config.via_host = config.bind_address;
+  timers = {config.t1, config.t2, config.t4};
+}
 
-struct SipStack::Impl : std::enable_shared_from_this<SipStack::Impl> {
-  explicit Impl(SipStackConfig c)
-      : config(std::move(c)),
-        work(asio::make_work_guard(io)),
-        transport(io, config,
-                  {[this](std::string text, const SipEndpoint& source) {
-                     OnMessage(std::move(text), source);
-                   },
-                   [this](std::string head, std::string reason, const SipEndpoint& source) {
-                     AnswerBadMessage(head, reason, source);
-                   }}) {
-    if (config.via_host.empty()) config.via_host = config.bind_address;
-    timers = {config.t1, config.t2, config.t4};
+IncomingRequestImpl::IncomingRequestImpl(std::weak_ptr<SipStack::Impl> stack, Deliver deliver,
+                                         SipMessage request, SipEndpoint source)
+    : stack_(std::move(stack)),
+      deliver_(std::move(deliver)),
+      request_(std::move(request)),
+      source_(std::move(source)) {}
+
+IncomingRequestImpl::~IncomingRequestImpl() {
+  if (!answered_.load()) Respond(500, "Server Internal Error: request handler did not answer");
+}
+
+void IncomingRequestImpl::Respond(int status, std::string_view reason) {
+  auto r = SipMessage::ResponseTo(request_, status, OneLine(reason));
+  if (!r) {
+    spdlog::error("sip: cannot build response {}: {}", status, r.error().message());
+    return;
   }
+  Respond(std::move(*r));
+}
 
-  void OnMessage(std::string text, const SipEndpoint& source);
-  void OnRequest(SipMessage request, const SipEndpoint& source);
-  void OnResponse(SipMessage response, const SipEndpoint& source);
-  void AnswerBadMessage(std::string_view text, std::string_view reason, const SipEndpoint& source);
-  void SendStateless(const SipMessage& request, const SipEndpoint& source, int status,
-                     std::string_view reason);
-  static SipEndpoint ResponseDestination(const SipMessage& request, const SipEndpoint& source);
-  void StartClient(SipMessage request, SipEndpoint target, ResponseCallback callback);
-  void Shutdown();
-
-  SipStackConfig config;
-  TransactionTimers timers;
-  asio::io_context io;
-  asio::executor_work_guard<asio::io_context::executor_type> work;
-  SipTransport transport;
-  std::thread thread;
-  RequestHandler handler;
-  std::map<std::string, std::shared_ptr<ClientNonInviteTransaction>> clients;
-  std::map<std::string, std::shared_ptr<ServerNonInviteTransaction>> servers;
-  bool stopped = false;
-};
-
-namespace {
-
-class IncomingRequestImpl : public IncomingRequest {
- public:
-  IncomingRequestImpl(std::weak_ptr<SipStack::Impl> stack,
-                      std::weak_ptr<ServerNonInviteTransaction> transaction, SipMessage request,
-                      SipEndpoint source)
-      : stack_(std::move(stack)),
-        transaction_(std::move(transaction)),
-        request_(std::move(request)),
-        source_(std::move(source)) {}
-
-  ~IncomingRequestImpl() override {
-    if (!answered_.load()) Respond(500, "Server Internal Error: request handler did not answer");
+void IncomingRequestImpl::Respond(SipMessage response) {
+  int status = response.StatusCode();
+  if (status >= 200 && answered_.exchange(true)) {
+    spdlog::warn("sip: second final response {} to {} dropped", status, request_.CallId());
+    return;
   }
+  auto stack = stack_.lock();
+  if (!stack) return;
+  auto cell = std::make_shared<SipMessage>(std::move(response));
+  asio::post(stack->io, [deliver = deliver_, cell] { deliver(std::move(*cell)); });
+}
 
-  const SipMessage& request() const override { return request_; }
-  const SipEndpoint& source() const override { return source_; }
-
-  void Respond(int status, std::string_view reason) override {
-    auto r = SipMessage::ResponseTo(request_, status, OneLine(reason));
-    if (!r) {
-      spdlog::error("sip: cannot build response {}: {}", status, r.error().message());
-      return;
-    }
-    Respond(std::move(*r));
+std::string SipStack::Impl::ResponseWire(const SipMessage& response, const SipEndpoint& to) {
+  auto wire = response.Serialise();
+  if (!wire) {
+    spdlog::error("sip: response {} not sent: {}", response.StatusCode(), wire.error().message());
+    return {};
   }
+  spdlog::debug("sip: tx {} {} to {}, {}", response.StatusCode(), OneLine(response.ReasonPhrase()),
+                to.ToString(), Describe(response));
+  return std::move(*wire);
+}
 
-  void Respond(SipMessage response) override {
-    int status = response.StatusCode();
-    if (status >= 200 && answered_.exchange(true)) {
-      spdlog::warn("sip: second final response {} to {} dropped", status, request_.CallId());
-      return;
-    }
-    auto stack = stack_.lock();
-    if (!stack) return;
-    auto wire = response.Serialise();
-    if (!wire) {
-      spdlog::error("sip: response {} not sent: {}", status, wire.error().message());
-      return;
-    }
-    std::string summary = fmt::format("{} {} to {}, {}", status, OneLine(response.ReasonPhrase()),
-                                      source_.ToString(), Describe(response));
-    asio::post(stack->io, [transaction = transaction_, status, text = std::move(*wire),
-                           summary = std::move(summary)]() mutable {
-      auto t = transaction.lock();
-      if (!t) return;
-      if (t->Respond(status, std::move(text))) spdlog::debug("sip: tx {}", summary);
-    });
-  }
+void SipStack::Impl::SendWire(const SipEndpoint& to, const std::string& wire) {
+  transport.Send(to, wire, [to](const Error& e) {
+    spdlog::warn("sip: message to {} not sent: {}", to.ToString(), e.message());
+  });
+}
 
- private:
-  std::weak_ptr<SipStack::Impl> stack_;
-  std::weak_ptr<ServerNonInviteTransaction> transaction_;
-  SipMessage request_;
-  SipEndpoint source_;
-  std::atomic<bool> answered_{false};
-};
-
-}  // namespace
+std::string SipStack::Impl::ContactFor(Transport t) const {
+  uint16_t port = t == Transport::kUdp ? transport.udp_port() : transport.tcp_port();
+  return fmt::format("<sip:{}@{}{}>", config.user, HostPort(config.via_host, port),
+                     t == Transport::kTcp ? ";transport=tcp" : "");
+}
 
 void SipStack::Impl::OnMessage(std::string text, const SipEndpoint& source) {
   if (stopped) return;
@@ -204,14 +166,19 @@ void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
   spdlog::debug("sip: rx {} {} from {}, {}", method, request.RequestUri(), source.ToString(),
                 Describe(request));
   std::string branch = request.TopViaBranch();
-  if (method == "ACK") return;  // no INVITE server transactions yet: nothing to acknowledge
+  std::string key_base = branch + "|" + HostPort(request.TopViaHost(), request.TopViaPort()) + "|" +
+                         TransportName(source.transport).data() + "|";
+  if (method == "ACK") {
+    // 17.2.3: an ACK matches the INVITE server transaction of a non-2xx; else the dialog's 2xx.
+    OnAck(request, key_base + "INVITE");
+    return;
+  }
   if (!branch.starts_with(kBranchCookie)) {
     SendStateless(request, source, 400,
                   "Bad Request: Via branch lacks the z9hG4bK cookie (RFC 2543 is not supported)");
     return;
   }
-  std::string key = branch + "|" + HostPort(request.TopViaHost(), request.TopViaPort()) + "|" +
-                    TransportName(source.transport).data() + "|" + method;
+  std::string key = key_base + method;
   if (auto it = servers.find(key); it != servers.end()) {
     spdlog::debug("sip: retransmission of {} absorbed", request.CallId());
     auto t = it->second;
@@ -219,11 +186,7 @@ void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
     return;
   }
   if (method == "INVITE") {
-    SendStateless(request, source, 501, "Not Implemented: INVITE is not supported yet");
-    return;
-  }
-  if (method == "CANCEL") {
-    SendStateless(request, source, 481, "Call/Transaction Does Not Exist");
+    OnInvite(std::move(request), source, key);
     return;
   }
   if (auto mf = request.Header("Max-Forwards"); mf && *mf == "0" && method != "OPTIONS") {
@@ -245,9 +208,21 @@ void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
         if (auto self = weak.lock()) self->servers.erase(key);
       });
   servers[key] = transaction;
+  std::weak_ptr<ServerNonInviteTransaction> weak_t = transaction;
+  auto deliver = [weak, weak_t, to](SipMessage response) {
+    auto self = weak.lock();
+    auto t = weak_t.lock();
+    if (!self || !t) return;
+    std::string wire = self->ResponseWire(response, to);
+    if (!wire.empty()) t->Respond(response.StatusCode(), std::move(wire));
+  };
   auto incoming =
-      std::make_shared<IncomingRequestImpl>(weak, transaction, std::move(request), source);
-  if (handler) {
+      std::make_shared<IncomingRequestImpl>(weak, std::move(deliver), std::move(request), source);
+  if (method == "CANCEL") {
+    OnCancel(std::move(incoming), key_base + "INVITE");
+  } else if (method == "BYE") {
+    OnBye(std::move(incoming));
+  } else if (handler) {
     handler(std::move(incoming));
   } else {
     incoming->Respond(501, "Not Implemented: no handler for " + method);
@@ -256,6 +231,17 @@ void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
 
 void SipStack::Impl::OnResponse(SipMessage response, const SipEndpoint& source) {
   std::string key = response.TopViaBranch() + "|" + response.Method();
+  if (response.Method() == "INVITE") {
+    auto it = invite_clients.find(key);
+    if (it != invite_clients.end()) {
+      auto t = it->second;
+      t->OnResponse(std::move(response));
+    } else if (!AckRetransmitted2xx(response)) {
+      spdlog::debug("sip: stray INVITE response {} from {} dropped", response.StatusCode(),
+                    source.ToString());
+    }
+    return;
+  }
   auto it = clients.find(key);
   if (it == clients.end()) {
     spdlog::debug("sip: stray response {} from {} dropped", response.StatusCode(),
@@ -268,6 +254,17 @@ void SipStack::Impl::OnResponse(SipMessage response, const SipEndpoint& source) 
   t->OnResponse(std::move(response));
 }
 
+Result<std::string> SipStack::Impl::PrepareRequest(SipMessage& request, Transport t) {
+  uint16_t port = t == Transport::kUdp ? transport.udp_port() : transport.tcp_port();
+  std::string branch = std::string(kBranchCookie) + RandomToken(8);
+  std::string via = fmt::format("SIP/2.0/{} {};branch={};rport", TransportName(t),
+                                HostPort(config.via_host, port), branch);
+  KB_CHECK(request.PushVia(via));
+  if (!request.Header("Max-Forwards")) (void)request.AddHeader("Max-Forwards", "70");
+  if (!request.Header("User-Agent")) (void)request.AddHeader("User-Agent", config.user_agent);
+  return branch;
+}
+
 void SipStack::Impl::StartClient(SipMessage request, SipEndpoint target,
                                  ResponseCallback callback) {
   if (stopped) return callback(Fail(Error::Io("SIP stack stopped")));
@@ -278,15 +275,11 @@ void SipStack::Impl::StartClient(SipMessage request, SipEndpoint target,
   if (request.RequestUri().empty()) {
     return callback(Fail(Error::InvalidArgument("SIP: request without a valid Request-URI")));
   }
-  std::string branch = std::string(kBranchCookie) + RandomToken(8);
-  std::string via = fmt::format("SIP/2.0/{} {};branch={};rport", TransportName(target.transport),
-                                HostPort(config.via_host, port), branch);
-  if (auto s = request.PushVia(via); !s) return callback(Fail(s.error()));
-  if (!request.Header("Max-Forwards")) (void)request.AddHeader("Max-Forwards", "70");
-  if (!request.Header("User-Agent")) (void)request.AddHeader("User-Agent", config.user_agent);
+  auto branch = PrepareRequest(request, target.transport);
+  if (!branch) return callback(Fail(branch.error()));
   auto wire = request.Serialise();
   if (!wire) return callback(Fail(wire.error()));
-  std::string key = branch + "|" + request.Method();
+  std::string key = *branch + "|" + request.Method();
   spdlog::debug("sip: tx {} {} to {}, {}", request.Method(), request.RequestUri(),
                 target.ToString(), Describe(request));
   std::weak_ptr<Impl> weak = weak_from_this();
@@ -315,6 +308,15 @@ void SipStack::Impl::Shutdown() {
   auto pending = std::move(clients);
   clients.clear();
   for (auto& [key, t] : pending) t->OnTransportError(Error::Io("SIP stack stopped"));
+  auto pending_invites_client = std::move(invite_clients);
+  invite_clients.clear();
+  for (auto& [key, t] : pending_invites_client) t->OnTransportError(Error::Io("SIP stack stopped"));
+  for (auto& [id, record] : dialogs) {
+    if (record.ok_timer) record.ok_timer->cancel();
+  }
+  dialogs.clear();
+  invite_servers.clear();
+  pending_invites.clear();
   servers.clear();
   transport.Close();
   work.reset();
@@ -348,6 +350,32 @@ SipEndpoint SipStack::LocalEndpoint(Transport t) const {
   return {t, impl_->config.via_host, t == Transport::kUdp ? udp_port() : tcp_port()};
 }
 
+void SipStack::SetInviteHandler(RequestHandler handler) {
+  asio::post(impl_->io, [impl = impl_, h = std::move(handler)]() mutable {
+    impl->invite_handler = std::move(h);
+  });
+}
+
+void SipStack::SetDialogHandler(DialogHandler handler) {
+  asio::post(impl_->io, [impl = impl_, h = std::move(handler)]() mutable {
+    impl->dialog_handler = std::move(h);
+  });
+}
+
+void SipStack::SendInvite(SipMessage invite, SipEndpoint target, ResponseCallback callback) {
+  auto req = std::make_shared<SipMessage>(std::move(invite));
+  asio::post(impl_->io,
+             [impl = impl_, req, target = std::move(target), cb = std::move(callback)]() mutable {
+               impl->StartInvite(std::move(*req), std::move(target), std::move(cb));
+             });
+}
+
+void SipStack::SendBye(DialogId id, ResponseCallback callback) {
+  asio::post(impl_->io, [impl = impl_, id = std::move(id), cb = std::move(callback)]() mutable {
+    impl->Bye(std::move(id), std::move(cb));
+  });
+}
+
 void SipStack::SetRequestHandler(RequestHandler handler) {
   asio::post(impl_->io,
              [impl = impl_, h = std::move(handler)]() mutable { impl->handler = std::move(h); });
@@ -377,9 +405,10 @@ Result<SipMessage> SipStack::NewRequest(std::string_view method, std::string_vie
 void SipStack::SendRequest(SipMessage request, SipEndpoint target, ResponseCallback callback) {
   std::string method = request.Method();
   auto req = std::make_shared<SipMessage>(std::move(request));
-  if (method == "INVITE" || method == "ACK") {
+  if (method == "INVITE" || method == "ACK" || method == "BYE") {
     asio::post(impl_->io, [cb = std::move(callback), method] {
-      cb(Fail(Error::Unsupported("SIP: " + method + " transactions are not implemented yet")));
+      cb(Fail(Error::Unsupported("SIP: send " + method +
+                                 " with SendInvite / SendBye (the dialog layer sends ACK)")));
     });
     return;
   }

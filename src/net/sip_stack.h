@@ -1,7 +1,8 @@
-// RFC 3261 SIP user agent core over UDP and TCP (clause 18) with non-INVITE client and server
-// transactions (17.1.2, 17.2.2), on one Boost.Asio io_context thread per stack. Carries the SIP
-// MESSAGEs of TS 24.379 / TS 29.379 between MC clients, the MC service server, the IWF and the
-// KMF; bodies are opaque here.
+// RFC 3261 SIP user agent core over UDP and TCP (clause 18) with the non-INVITE (17.1.2, 17.2.2)
+// and INVITE (17.1.1, 17.2.1, RFC 6026) transactions and a minimal dialog layer (12, 13, 15:
+// INVITE/2xx/ACK end to end, BYE), on one Boost.Asio io_context thread per stack. Carries the SIP
+// MESSAGEs of TS 24.379 / TS 29.379 and the call setup between MC clients, the MC service server,
+// the IWF and the KMF; bodies are opaque here.
 #pragma once
 
 #include <chrono>
@@ -64,6 +65,25 @@ class IncomingRequest {
 
 using RequestHandler = std::function<void(std::shared_ptr<IncomingRequest>)>;
 
+// RFC 3261 12: a dialog is named by Call-ID, local tag and remote tag.
+struct DialogId {
+  std::string call_id;
+  std::string local_tag;
+  std::string remote_tag;
+  auto operator<=>(const DialogId&) const = default;
+  std::string ToString() const;  // "call-id;local=..;remote=.."
+};
+
+// What happens to a dialog after its INVITE transaction, reported to the dialog handler:
+// kConfirmed: the ACK of our 2xx arrived (UAS); kAckTimeout: it did not within 64*T1, the stack
+// sent BYE and forgot the dialog (13.3.1.4); kByeReceived: the peer hung up (answered 200).
+struct DialogEvent {
+  enum class Kind { kConfirmed, kAckTimeout, kByeReceived };
+  Kind kind = Kind::kConfirmed;
+  DialogId id;
+};
+using DialogHandler = std::function<void(const DialogEvent&)>;
+
 // The final response, or an error: kExpired (Timer F: no final response within 64*T1), kIo (the
 // transport failed: connection refused, reset, send error), kInvalidArgument (bad request).
 using ResponseCallback = std::function<void(Result<SipMessage>)>;
@@ -90,6 +110,14 @@ class SipStack {
   // are answered 501. Set it before traffic arrives (it is read on the stack thread).
   void SetRequestHandler(RequestHandler handler);
 
+  // Handler for incoming INVITEs that start a dialog (no To tag). The stack has sent 100 Trying
+  // and put its To tag in request(); respond with 1xx, then one final response (a 2xx carries
+  // the SDP answer; the stack adds a Contact when absent, resends the 2xx until the ACK arrives
+  // and reports it to the dialog handler). Without a handler INVITEs get 501. A re-INVITE gets
+  // 501 (not supported); a CANCEL of a pending INVITE gets 200 and the INVITE 487.
+  void SetInviteHandler(RequestHandler handler);
+  void SetDialogHandler(DialogHandler handler);
+
   // A new request: Request-URI, From <sip:user@domain> (or `from`) with a tag, To, a fresh
   // Call-ID, CSeq 1 <method>, Max-Forwards 70. No Via: SendRequest adds it.
   // Errors: a URI that does not parse (named).
@@ -100,8 +128,19 @@ class SipStack {
   // sent-by, new z9hG4bK branch, rport), adds Max-Forwards if absent, retransmits over UDP
   // (Timer E) and gives up after 64*T1 (Timer F). `callback` runs exactly once, on the stack
   // thread, with the final response or an error; provisional responses are absorbed.
-  // INVITE and ACK are refused (kUnsupported) until the INVITE transactions exist.
+  // INVITE (use SendInvite), ACK and BYE (use SendBye) are refused with kUnsupported.
   void SendRequest(SipMessage request, SipEndpoint target, ResponseCallback callback);
+
+  // Sends an INVITE (from NewRequest, with its SDP offer) in an INVITE client transaction
+  // (17.1.1): Via, a Contact when absent, Timer A/B. `callback` runs on the stack thread for
+  // every provisional response, then once with the final response or an error (kExpired for
+  // Timer B, kIo). A non-2xx is acknowledged by the transaction; a 2xx creates the dialog
+  // (ResponseDialogId(response) names it) and the stack sends its ACK, again for every
+  // retransmitted 2xx.
+  void SendInvite(SipMessage invite, SipEndpoint target, ResponseCallback callback);
+
+  // Ends a dialog with BYE (15.1.1); the dialog is forgotten at once. kNotFound when unknown.
+  void SendBye(DialogId id, ResponseCallback callback);
 
   struct Impl;
 

@@ -1,0 +1,141 @@
+// keybridge serve --role gms: the group management server (TS 33.180 5.7 / 7.3, docs/gms.md):
+// creates the configured groups when missing, and sends every recipient its GMK I_MESSAGE in a
+// SIP MESSAGE through the MC service server (keybridge body, docs/gms.md "Delivery"), again after
+// each rekey done with `keybridge gms ...` on the same store.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "app/gms_identity.h"
+#include "app/role_config.h"
+#include "app/roles.h"
+#include "gms/gmk_delivery_body.h"
+#include "net/sip_stack.h"
+#include "store/sqlite_gms_store.h"
+
+namespace kb::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+Result<net::SipEndpoint> Endpoint(const std::string& text, net::Transport t) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return Fail(Error::InvalidArgument("'" + text + "' is not address:port"));
+  }
+  unsigned long port = std::strtoul(text.c_str() + colon + 1, nullptr, 10);
+  if (port == 0 || port > 65535) return Fail(Error::InvalidArgument("bad port in '" + text + "'"));
+  return net::SipEndpoint{t, text.substr(0, colon), static_cast<uint16_t>(port)};
+}
+
+// Which deliveries reached their recipient (group|recipient|revision), and when each was last
+// tried.
+struct DeliveryState {
+  std::mutex mu;
+  std::set<std::string> delivered;
+  std::map<std::string, std::chrono::steady_clock::time_point> tried;
+};
+
+Status Run(const RoleContext& ctx, int& code) {
+  KB_TRY(std::string kms_cert, Get<std::string>(ctx.config, "kms_cert", ""));
+  KB_TRY(std::string keys, Get<std::string>(ctx.config, "keys", ""));
+  KB_TRY(std::string from, Get<std::string>(ctx.config, "uri", ""));
+  KB_TRY(auto identity, LoadGmsIdentity(ConfigPath(ctx, kms_cert).string(),
+                                        ConfigPath(ctx, keys).string(), from, NtpTime::Now()));
+  gms::GmsConfig config;
+  identity->Configure(config);
+  KB_TRY(config.iwf_uri, Get<std::string>(ctx.config, "iwf_uri", ""));
+  KB_TRY(std::string store_file, Get<std::string>(ctx.config, "store", ""));
+  auto store_path = store_file.empty() ? ctx.data_dir / "gms.sqlite" : ConfigPath(ctx, store_file);
+  KB_TRY(auto store, store::SqliteGmsStore::Open(store_path.string()));
+  gms::GroupManagementServer engine(*store, config);
+
+  for (const auto& g : ctx.config["groups"]) {
+    KB_TRY(std::string id, Get<std::string>(g, "id", ""));
+    KB_TRY(auto members, Get<std::vector<std::string>>(g, "members", {}));
+    KB_TRY(bool interworking, Get<bool>(g, "interworking", false));
+    KB_TRY(bool terminates, Get<bool>(g, "iwf_terminates", false));
+    KB_TRY(auto existing, store->FindGroup(id));
+    if (existing) continue;
+    KB_TRY(auto made, engine.CreateGroup(id, members, interworking, terminates, NtpTime::Now()));
+    spdlog::info("gms: group {} created, GMK-ID {:08x}, {} recipients", id, made.group.gmk_id,
+                 made.deliveries.size());
+  }
+
+  KB_TRY(std::string transport_name, Get<std::string>(ctx.config, "transport", "udp"));
+  net::Transport transport = transport_name == "tcp" ? net::Transport::kTcp : net::Transport::kUdp;
+  KB_TRY(std::string mc_server_text, Get<std::string>(ctx.config, "mc_server", "127.0.0.1:5060"));
+  KB_TRY(auto mc_server, Endpoint(mc_server_text, transport));
+  KB_TRY(std::string listen, Get<std::string>(ctx.config, "listen", "127.0.0.1:5100"));
+  KB_TRY(auto local, Endpoint(listen, transport));
+  net::SipStackConfig sip;
+  sip.bind_address = local.host;
+  sip.udp_port = local.port;
+  sip.tcp_port = local.port;
+  sip.user = "gms";
+  KB_TRY(sip.domain, Get<std::string>(ctx.config, "domain", "example.org"));
+  KB_TRY(auto stack, net::SipStack::Start(sip));
+  spdlog::info("gms: {} sending GMKs through {}", identity->uri, mc_server.ToString());
+
+  auto state = std::make_shared<DeliveryState>();
+  while (ctx.stop == nullptr || !ctx.stop->load()) {
+    KB_TRY(auto groups, store->ListGroups());
+    auto now = std::chrono::steady_clock::now();
+    for (const auto& gid : groups) {
+      KB_TRY(auto deliveries, store->ListDeliveries(gid));
+      for (const auto& d : deliveries) {
+        std::string key = fmt::format("{}|{}|{}", d.group_id, d.recipient, d.revision);
+        {
+          std::lock_guard lock(state->mu);
+          if (state->delivered.count(key)) continue;
+          auto it = state->tried.find(key);
+          if (it != state->tried.end() && now - it->second < 10s) continue;
+          state->tried[key] = now;
+        }
+        auto msg = stack->NewRequest("MESSAGE", d.recipient, d.recipient, identity->uri);
+        if (!msg) {
+          spdlog::warn("gms: {}: {}", d.recipient, msg.error().message());
+          continue;
+        }
+        (void)msg->SetBody(gms::kGmkDeliveryContentType, ToBytes(gms::EncodeGmkDelivery(d)));
+        spdlog::info("gms: {} -> {}: GMK-ID {:08x} GUK-ID {:08x} revision {}", identity->uri,
+                     d.recipient, d.gmk_id, d.guk_id, d.revision);
+        stack->SendRequest(
+            std::move(*msg), mc_server, [state, key, who = d.recipient](Result<net::SipMessage> r) {
+              if (r && r->StatusCode() >= 200 && r->StatusCode() < 300) {
+                std::lock_guard lock(state->mu);
+                state->delivered.insert(key);
+                return;
+              }
+              spdlog::warn("gms: GMK to {} not delivered: {}", who,
+                           r ? fmt::format("{} {}", r->StatusCode(), r->ReasonPhrase())
+                             : r.error().message());
+            });
+      }
+    }
+    for (int i = 0; i < 10 && (ctx.stop == nullptr || !ctx.stop->load()); ++i) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  spdlog::info("gms: stopping");
+  code = 0;
+  return Ok();
+}
+
+}  // namespace
+
+int RunGmsRole(const RoleContext& ctx) {
+  int code = 0;
+  if (auto st = Run(ctx, code); !st) {
+    spdlog::error("gms: {}", st.error().ToString());
+    return 1;
+  }
+  return code;
+}
+
+}  // namespace kb::app
