@@ -47,6 +47,7 @@ struct McEndpoint::State : std::enable_shared_from_this<McEndpoint::State> {
   void RegisterNow() {
     std::lock_guard lock(mu);
     if (!active) return;
+    is_registered = false;  // the server lost our binding (restart)
     next_register = Clock::now();
     cv.notify_all();
   }
