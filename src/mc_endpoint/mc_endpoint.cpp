@@ -47,6 +47,7 @@ struct McEndpoint::State : std::enable_shared_from_this<McEndpoint::State> {
   void RegisterNow() {
     std::lock_guard lock(mu);
     if (!active) return;
+    is_registered = false;  // the server lost our binding (restart)
     next_register = Clock::now();
     cv.notify_all();
   }
@@ -232,7 +233,13 @@ void McEndpoint::State::SendParts(const std::string& target, std::vector<net::Bo
   std::weak_ptr<State> weak = weak_from_this();
   stack->SendRequest(std::move(*req), config.server,
                      [weak, cb = std::move(callback)](Result<net::SipMessage> res) {
-                       if (!res) return cb(Fail(res.error()));
+                       if (!res) {
+                         // A broken connection often means the server restarted.
+                         if (res.error().kind() == ErrorKind::kIo) {
+                           if (auto self = weak.lock()) self->RegisterNow();
+                         }
+                         return cb(Fail(res.error()));
+                       }
                        SendOutcome o{res->StatusCode(), res->ReasonPhrase()};
                        if (o.status == 403 && o.reason.starts_with(kNotRegisteredReason)) {
                          if (auto self = weak.lock()) self->RegisterNow();

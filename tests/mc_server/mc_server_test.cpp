@@ -180,5 +180,42 @@ TEST_F(McServerTest, RefusalsAreCountedAndNothingIsRelayed) {
   EXPECT_TRUE(iwf_in.got.empty());
 }
 
+TEST_F(McServerTest, EndpointRegistersAgainAfterServerRestart) {
+  Inbox iwf_in;
+  McEndpoint* iwf = Endpoint("iwf", &iwf_in);
+  McEndpoint* bob = Endpoint("bob", nullptr);
+  uint16_t port = stack_->tcp_port();
+  // The server goes away with its registrations and comes back on the same port.
+  server_.reset();
+  stack_.reset();
+  auto config = FastStack();
+  config.tcp_port = port;
+  config.enable_udp = false;
+  auto stack = net::SipStack::Start(config);
+  ASSERT_TRUE(stack) << stack.error().message();
+  stack_ = std::move(*stack);
+  McServerConfig c;
+  c.entities = {{"sip:iwf@example.org", EntityKind::kIwf}};
+  server_ = std::make_unique<McServer>(
+      c,
+      [](std::string_view user) -> std::optional<SecretBytes> {
+        return SecretBytes(AsBytes(std::string(user) + "-pw"));
+      },
+      [](std::string_view) { return true; }, store_, *stack_);
+  ASSERT_TRUE(server_->Start());
+  mc::SecurityMessageRequest up{
+      "sip:bob@example.org", "sip:iwf@example.org", std::nullopt, {7}, std::nullopt};
+  // The first send finds no registration (403)
+  // (or the old connection fails first); the endpoint registers again by itself.
+  std::promise<Result<mc_endpoint::SendOutcome>> p;
+  bob->Send("sip:iwf@example.org", up, [&](auto r) { p.set_value(r); });
+  auto first = p.get_future().get();
+  EXPECT_TRUE(!first || first->status == 403);
+  ASSERT_TRUE(bob->WaitRegistered(5s));
+  (void)iwf;
+  // The IWF is offline for the new server until its own refresh: the message is stored.
+  EXPECT_EQ(Send(bob, "sip:iwf@example.org", up).status, 202);
+}
+
 }  // namespace
 }  // namespace kb::mc_server
