@@ -38,11 +38,15 @@ struct Item {
   bool in_flight = false;
   bool delivered = false;
   size_t outstanding = 0;
+  // Cut-through: the request is still waiting for its answer; it gets the contact's 2xx, or
+  // is stored (then 202) when every contact fails. Not in the store, not in the queue.
+  std::shared_ptr<net::IncomingRequest> upstream;
 };
 
 struct TargetQueue {
   std::deque<std::shared_ptr<Item>> items;
   size_t in_flight = 0;
+  size_t cut_through = 0;  // cut-through items in flight
   Clock::time_point retry_at{};
 };
 
@@ -102,7 +106,7 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   void OnRequest(std::shared_ptr<net::IncomingRequest> in);
   void OnRegister(const std::shared_ptr<net::IncomingRequest>& in);
   void OnMessage(std::shared_ptr<net::IncomingRequest> in);
-  void Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who);
+  void Refuse(net::IncomingRequest& in, const Refusal& r);
   void Count(const std::string& name, uint64_t n = 1) {
     std::lock_guard lock(cmu);
     counters[name] += n;
@@ -113,6 +117,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
                const std::vector<ContactRecord>& to);  // mu held
   void OnDelivery(const std::string& target, const std::shared_ptr<Item>& item,
                   const std::string& contact, Result<net::SipMessage> res);
+  bool TryCutThrough(Accepted& a);
+  void Store(Accepted a);
   void WorkerLoop();
   void CommitBatch(std::vector<Accepted>& batch);
 
@@ -144,10 +150,11 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   bool started = false;
 };
 
-void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r, std::string_view who) {
+void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r) {
   Count(r.counter);
   Count("refused");
-  spdlog::warn("mc-server: {} refused {} {}: {}", who, r.status, r.counter, r.reason);
+  spdlog::warn("mc-server: MESSAGE {} -> {} from {} refused {} {}: {}", in.request().FromUri(),
+               in.request().RequestUri(), in.source().ToString(), r.status, r.counter, r.reason);
   in.Respond(r.status, r.reason);
 }
 
@@ -214,19 +221,16 @@ bool McServer::Impl::SenderRegistered(const std::string& aor, const net::SipEndp
 void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   const net::SipMessage& req = in->request();
   std::string from = req.FromUri();
-  std::string who =
-      fmt::format("MESSAGE {} -> {} from {}", from, req.RequestUri(), in->source().ToString());
   std::string sender = net::Registrar::CanonicalAor(from);
   auto route =
       router.CheckAddressing(from, req.RequestUri(), SenderRegistered(sender, in->source()));
-  if (!route) return Refuse(*in, route.error(), who);
+  if (!route) return Refuse(*in, route.error());
   auto parts = net::BodyParts(req);
   if (!parts) {
-    return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"},
-                  who);
+    return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"});
   }
   auto body = mc_endpoint::ParseMessageBody(*parts);
-  if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error(), who);
+  if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error());
 
   Accepted a;
   a.msg.target = route->target;
@@ -235,20 +239,47 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.message_id = id ? *id : mc_endpoint::NewMessageId();
   a.msg.kind = mc_endpoint::MessageKindName(*body);
   a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
-  a.msg.body = EncodeStoredBody(*parts);
   a.parts = std::move(*parts);
   a.in = std::move(in);
-  spdlog::debug("mc-server: {} -> {} {} id {} payload {} octets", a.msg.sender, a.msg.target,
-                a.msg.kind, ToHex(a.msg.message_id), a.msg.payload_length);
+  if (TryCutThrough(a)) return;
+  Store(std::move(a));
+}
+
+void McServer::Impl::Store(Accepted a) {
   std::lock_guard lock(wmu);
   to_store.push_back(std::move(a));
   if (to_store.size() == 1) wcv.notify_one();
 }
 
+bool McServer::Impl::TryCutThrough(Accepted& a) {
+  std::lock_guard lock(mu);
+  auto cit = contacts.find(a.msg.target);
+  if (cit == contacts.end()) return false;
+  auto now = net::RegistrarClock::now();
+  std::erase_if(cit->second, [&](const ContactRecord& c) { return c.expires_at <= now; });
+  if (cit->second.empty()) return false;
+  auto& q = queues[a.msg.target];
+  // Only with no backlog (order), within the window, and not while redelivery waits.
+  if (!q.items.empty() || q.cut_through >= config.window_tcp || Clock::now() < q.retry_at) {
+    return false;
+  }
+  auto item = std::make_shared<Item>();
+  item->msg = std::move(a.msg);
+  item->parts = std::move(a.parts);
+  item->upstream = std::move(a.in);
+  item->in_flight = true;
+  ++q.cut_through;
+  Deliver(item->msg.target, item, cit->second);
+  return true;
+}
+
 void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
   std::vector<StoredMessage> msgs;
   msgs.reserve(batch.size());
-  for (auto& a : batch) msgs.push_back(std::move(a.msg));
+  for (auto& a : batch) {
+    if (a.msg.body.empty()) a.msg.body = EncodeStoredBody(a.parts);
+    msgs.push_back(std::move(a.msg));
+  }
   auto fresh = store.Append(msgs);
   if (!fresh) {
     spdlog::error("mc-server: store failed: {}", fresh.error().message());
@@ -271,8 +302,9 @@ void McServer::Impl::CommitBatch(std::vector<Accepted>& batch) {
         continue;
       }
       batch[i].in->Respond(202, "Accepted: stored for delivery");
-      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets accepted (seq {})", m.sender,
-                   m.target, m.kind, ToHex(m.message_id), m.payload_length, m.seq);
+      if (spdlog::should_log(spdlog::level::info))
+        spdlog::info("mc-server: {} -> {} {} id {} payload {} octets accepted (seq {})", m.sender,
+                     m.target, m.kind, ToHex(m.message_id), m.payload_length, m.seq);
       auto item = std::make_shared<Item>();
       item->parts = std::move(batch[i].parts);
       m.body.clear();
@@ -351,15 +383,52 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
   if (item->outstanding > 0) --item->outstanding;
   auto& q = queues[target];
   if (item->delivered) return;
+  if (item->upstream) {
+    if (ok) {
+      item->delivered = true;
+      item->in_flight = false;
+      if (q.cut_through > 0) --q.cut_through;
+      Count("accepted");
+      Count("delivered");
+      if (spdlog::should_log(spdlog::level::info))
+        spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
+                     item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
+                     item->msg.payload_length, contact);
+      item->upstream->Respond(200, "OK: delivered");
+      item->upstream.reset();
+      return;
+    }
+    Count("delivery_failures");
+    spdlog::warn(
+        "mc-server: cut-through of {} id {} to {} failed: {}", item->msg.kind,
+        ToHex(item->msg.message_id), contact,
+        res ? fmt::format("{} {}", res->StatusCode(), res->ReasonPhrase()) : res.error().message());
+    if (item->outstanding > 0) return;
+    // Every contact failed: store it like a message for an offline target (202 after commit).
+    if (q.cut_through > 0) --q.cut_through;
+    item->in_flight = false;
+    q.retry_at = Clock::now() + config.redelivery;
+    {
+      std::lock_guard wl(wmu);
+      retries[target] = q.retry_at;
+    }
+    Accepted a;
+    a.msg = item->msg;
+    a.parts = item->parts;
+    a.in = std::move(item->upstream);
+    Store(std::move(a));
+    return;
+  }
   if (ok) {
     item->delivered = true;
     item->in_flight = false;
     if (q.in_flight > 0) --q.in_flight;
     std::erase(q.items, item);
     Count("delivered");
-    spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}", item->msg.sender,
-                 target, item->msg.kind, ToHex(item->msg.message_id), item->msg.payload_length,
-                 contact);
+    if (spdlog::should_log(spdlog::level::info))
+      spdlog::info("mc-server: {} -> {} {} id {} payload {} octets delivered to {}",
+                   item->msg.sender, target, item->msg.kind, ToHex(item->msg.message_id),
+                   item->msg.payload_length, contact);
     {
       std::lock_guard wl(wmu);
       to_mark.push_back(item->msg.seq);

@@ -50,6 +50,9 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
         return;
       }
       self->connected_ = true;
+      // SIP messages are whole writes: Nagle + delayed ACK would hold each one ~40 ms.
+      boost::system::error_code nd;
+      self->socket_.set_option(tcp::no_delay(true), nd);
       self->Read();
       self->Write();
     });
@@ -233,6 +236,8 @@ void SipTransport::Accept() {
       if (!ep_ec) {
         std::string key = Key(remote.address(), remote.port());
         SipEndpoint source{Transport::kTcp, remote.address().to_string(), remote.port()};
+        boost::system::error_code nd;
+        socket.set_option(tcp::no_delay(true), nd);
         auto conn = std::make_shared<TcpConnection>(*this, std::move(socket), key, source, true);
         if (auto old = connections_.find(key); old != connections_.end()) {
           auto previous = old->second;
