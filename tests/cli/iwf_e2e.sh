@@ -169,7 +169,7 @@ check_log kmf.log "campaign 4 \(rekey unit 1001\) complete: 1 done" "campaign af
   --rsi 1002 --ukek $ukek --hello --expect 0 --timeout 10 > bob.log 2>&1
 check_log iwf.log "request from sip:bob@example.org refused: no RSI for this MC service ID" "unknown MC ID"
 # A spoofed source RSI (kb_test_su --spoof) is refused the same way (403; tests/iwf), but the MC
-# service server (as of mcserver 9d15617..b1ec710) retries a refused delivery and keeps later
+# service server (mcserver up to 564017d) retries a refused delivery and keeps later
 # messages to the IWF behind it, so one refusal per run is all this test can observe.
 
 for r in kmf iwf mc-server; do stop "$r"; done
