@@ -221,8 +221,9 @@ struct RootKeyAgent::State : std::enable_shared_from_this<RootKeyAgent::State> {
       auto h = net::FormatAuthorization(creds);
       if (h) (void)req->AddHeader("Authorization", *h);
     }
-    // No "Authorization: Bearer" (RFC 8898): oSIP parses Authorization as Digest credentials
-    // and cannot carry a bare token; the CMS authenticates SUBSCRIBE with a Digest challenge.
+    // The IdMS token: not as "Authorization: Bearer" (RFC 8898), which oSIP parses as Digest
+    // credentials and cannot carry, but in the header the keybridge CMS reads.
+    if (!token.empty()) (void)req->AddHeader("Keybridge-Access-Token", "Bearer " + token);
     std::string body = XcapDiffSubscriptionBody(DocumentSelector());
     (void)req->SetBody("application/resource-lists+xml", AsBytes(body));
     Count(&RootKeyAgentCounters::subscribes);

@@ -133,11 +133,13 @@ nak=$(decode "$(nth_payload 2)") || true
 
 # 3. TETRA: refused by the client, counted; the IWF gets no answer for it.
 out=$(send_iwf --lmr-type tetra --payload 0102) || true
-for _ in $(seq 1 100); do
-  [[ $(keys | field 'd["counters"]["tetra_refused"]') == 1 ]] && break
-  sleep 0.05
+refused=
+for _ in $(seq 1 50); do
+  refused=$(keys | field 'd["counters"]["tetra_refused"]')
+  [[ $refused == 1 ]] && break
+  sleep 0.1
 done
-[[ $(keys | field 'd["counters"]["tetra_refused"]') == 1 ]] || fail "TETRA not counted: $(keys)"
+[[ $refused == 1 ]] || fail "TETRA not counted: $(keys)"
 
 # 4. Own rekey request: a Hello with the rekey flag, MAC'd under the UKEK, reaches the IWF.
 "$KB" client rekey-request --config kb.yaml --node alice >/dev/null 2>cli.err || fail "rekey-request: $(cat cli.err)"

@@ -130,7 +130,7 @@ class RootKeyAgentTest : public ::testing::Test {
       const net::SipMessage& m = in->request();
       std::lock_guard l(mu_);
       subscribe_event_ = m.Header("Event").value_or("");
-      subscribe_auth_ = m.Header("Authorization").value_or("");
+      subscribe_auth_ = m.Header("Keybridge-Access-Token").value_or("");
       Bytes body = m.Body();
       subscribe_body_ = std::string(body.begin(), body.end());
       ++subscribes_;
@@ -275,6 +275,7 @@ TEST_F(RootKeyAgentTest, SubscribesFetchesOnNotifyInstallsAndRefusesAForeignSign
   {
     std::lock_guard l(mu_);
     EXPECT_EQ(subscribe_event_, "xcap-diff");
+    EXPECT_TRUE(subscribe_auth_.starts_with("Bearer ey")) << subscribe_auth_;
     EXPECT_NE(subscribe_body_.find(cms::UserProfileDocumentSelector(kAlice, 1)), std::string::npos)
         << subscribe_body_;
   }
