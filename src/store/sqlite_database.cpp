@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <memory>
+#include <unordered_map>
 #include <utility>
 
 namespace kb::store {
@@ -18,10 +20,27 @@ Error SqliteError(sqlite3* db, std::string_view what) {
   return Error::Io(std::move(msg));
 }
 
+// The state of a cached statement, shared by the cache and the Statement using it.
+struct SlotState {
+  bool in_use = false;
+  bool orphaned = false;  // the database closed while in use: the user finalises it
+};
+
 class SqliteStatementImpl final : public StatementImpl {
  public:
-  SqliteStatementImpl(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~SqliteStatementImpl() override { sqlite3_finalize(stmt_); }
+  // slot: set when stmt is a cached statement (reset and handed back on destruction), nullptr
+  // for a statement of its own (finalised).
+  SqliteStatementImpl(sqlite3* db, sqlite3_stmt* stmt, std::shared_ptr<SlotState> slot)
+      : db_(db), stmt_(stmt), slot_(std::move(slot)) {}
+  ~SqliteStatementImpl() override {
+    if (slot_ && !slot_->orphaned) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+      slot_->in_use = false;
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
   SqliteStatementImpl(const SqliteStatementImpl&) = delete;
   SqliteStatementImpl& operator=(const SqliteStatementImpl&) = delete;
 
@@ -74,21 +93,50 @@ class SqliteStatementImpl final : public StatementImpl {
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::shared_ptr<SlotState> slot_;
 };
 
 }  // namespace
 
-SqliteDatabase::SqliteDatabase(SqliteDatabase&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+// Prepared statements by SQL text, reused while the connection lives.
+struct SqliteDatabase::Cache {
+  struct Slot {
+    sqlite3_stmt* stmt = nullptr;
+    std::shared_ptr<SlotState> state = std::make_shared<SlotState>();
+  };
+  std::unordered_map<std::string, Slot> slots;
+  // Before the connection closes (sqlite3_close_v2 waits for statements still in use).
+  void Clear() {
+    for (auto& [sql, slot] : slots) {
+      if (slot.state->in_use) {
+        slot.state->orphaned = true;
+      } else {
+        sqlite3_finalize(slot.stmt);
+      }
+    }
+    slots.clear();
+  }
+};
+
+SqliteDatabase::SqliteDatabase(sqlite3* db) : db_(db), cache_(std::make_unique<Cache>()) {}
+
+SqliteDatabase::SqliteDatabase(SqliteDatabase&& o) noexcept
+    : db_(std::exchange(o.db_, nullptr)), cache_(std::move(o.cache_)) {}
 
 SqliteDatabase& SqliteDatabase::operator=(SqliteDatabase&& o) noexcept {
   if (this != &o) {
+    if (cache_) cache_->Clear();
     sqlite3_close_v2(db_);
     db_ = std::exchange(o.db_, nullptr);
+    cache_ = std::move(o.cache_);
   }
   return *this;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  if (cache_) cache_->Clear();
+  sqlite3_close_v2(db_);
+}
 
 Result<SqliteDatabase> SqliteDatabase::Open(const std::filesystem::path& path,
                                             const std::vector<std::string>& migrations) {
@@ -125,12 +173,26 @@ Status SqliteDatabase::Exec(std::string_view sql) {
 }
 
 Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
+  std::string key(sql);
+  auto it = cache_->slots.find(key);
+  if (it != cache_->slots.end() && !it->second.state->in_use) {
+    it->second.state->in_use = true;
+    return Statement(std::make_unique<SqliteStatementImpl>(db_, it->second.stmt, it->second.state));
+  }
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-      SQLITE_OK) {
+  bool cache = it == cache_->slots.end();
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr) != SQLITE_OK) {
     return Fail(SqliteError(db_, "prepare"));
   }
-  return Statement(std::make_unique<SqliteStatementImpl>(db_, stmt));
+  if (!cache || stmt == nullptr) {
+    // The same text is already in use (a nested query), or the text held no statement.
+    return Statement(std::make_unique<SqliteStatementImpl>(db_, stmt, nullptr));
+  }
+  Cache::Slot& slot = cache_->slots[key];
+  slot.stmt = stmt;
+  slot.state->in_use = true;
+  return Statement(std::make_unique<SqliteStatementImpl>(db_, stmt, slot.state));
 }
 
 Status SqliteDatabase::Begin() { return Exec("BEGIN IMMEDIATE;"); }

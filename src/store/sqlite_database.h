@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,8 +43,10 @@ class SqliteDatabase final : public Database {
   int64_t LastInsertRowId() const override;
 
  private:
-  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  struct Cache;
+  explicit SqliteDatabase(sqlite3* db);
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Cache> cache_;
 };
 
 }  // namespace kb::store

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "store/sqlite_database.h"
 #include "store/sqlite_idms_store.h"
@@ -60,6 +61,33 @@ TEST(SqliteDatabase, TransactionRollsBackOnError) {
   ASSERT_EQ(s->Step(), true);
   EXPECT_EQ(s->ColumnInt(0), 0);
   EXPECT_FALSE(db->Prepare("SELECT nonsense FROM"));
+}
+
+// Prepared statements are cached by text: the same text used twice at once gets two statements,
+// a reused one starts unbound, and one that outlives its database is still released cleanly.
+TEST(SqliteDatabase, CachedStatementsStayIndependent) {
+  std::optional<Statement> late;
+  {
+    auto db = SqliteDatabase::Open(":memory:", {"CREATE TABLE t (x INTEGER);"
+                                                "INSERT INTO t VALUES (1), (2), (3);"});
+    ASSERT_TRUE(db);
+    const char* sql = "SELECT x FROM t WHERE x >= ? ORDER BY x";
+    auto a = db->Prepare(sql);
+    auto b = db->Prepare(sql);
+    ASSERT_TRUE(a && b);
+    a->Bind(1, 2);
+    b->Bind(1, 1);
+    ASSERT_EQ(a->Step(), true);
+    ASSERT_EQ(b->Step(), true);
+    EXPECT_EQ(a->ColumnInt(0), 2);
+    EXPECT_EQ(b->ColumnInt(0), 1);
+    a = db->Prepare("SELECT 0");  // releases the cached one
+    auto c = db->Prepare(sql);    // reused: no bindings left (NULL matches nothing)
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->Step(), false);
+    late.emplace(std::move(*c));
+  }
+  late.reset();  // after the database closed
 }
 
 template <typename B>
