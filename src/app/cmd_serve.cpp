@@ -7,12 +7,13 @@
 
 #include "app/commands.h"
 #include "app/roles.h"
+#include "capture/pcap_tap.h"
 
 namespace kb::app {
 namespace {
 
 struct ServeFlags {
-  std::string role, config, node, data_dir;
+  std::string role, config, node, data_dir, capture;
 };
 
 int RunServe(const ServeFlags& f) {
@@ -55,6 +56,21 @@ int RunServe(const ServeFlags& f) {
                  ec.message().c_str());
     return 2;
   }
+  // The signalling capture (docs/capture.md): --capture, else the top-level `capture:` key
+  // (relative to data_dir); every node of a system may append to the same file.
+  std::string capture = f.capture;
+  if (capture.empty() && ctx.root["capture"]) {
+    std::filesystem::path p = ctx.root["capture"].as<std::string>();
+    capture = (p.is_relative() ? data / p : p).string();
+  }
+  if (!capture.empty()) {
+    auto tap = capture::PcapTap::Open(capture);
+    if (!tap) {
+      std::fprintf(stderr, "keybridge: %s\n", tap.error().ToString().c_str());
+      return 2;
+    }
+    capture::SetGlobalTap(std::shared_ptr<capture::PcapTap>(std::move(*tap)));
+  }
   static std::atomic<bool> stop{false};
   InstallStopSignals(&stop);
   ctx.stop = &stop;
@@ -74,6 +90,8 @@ void RegisterServeCommands(CLI::App& app) {
       ->check(CLI::ExistingFile);
   serve->add_option("--node", f.node, "the node's name in the configuration (default: the role)");
   serve->add_option("--data-dir", f.data_dir, "override the data directory");
+  serve->add_option("--capture", f.capture,
+                    "append the signalling this node sends to a pcap file (docs/capture.md)");
   serve->callback([] { ExitCode() = RunServe(f); });
 }
 

@@ -20,6 +20,7 @@
 #include <cctype>
 #include <optional>
 
+#include "net/http_capture.h"
 #include "net/http_url.h"
 #include "net/tls_context.h"
 
@@ -67,6 +68,13 @@ struct Exchange {
                        "TLS handshake", ec);
     co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return Failed(ErrorKind::kIo, "write", ec);
+    {
+      beast::error_code ep_ec;
+      auto& lowest = beast::get_lowest_layer(stream).socket();
+      auto local = lowest.local_endpoint(ep_ec);
+      auto remote = lowest.remote_endpoint(ep_ec);
+      if (!ep_ec) CaptureHttpSent(request, local, remote);
+    }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.max_body_bytes);

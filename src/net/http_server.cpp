@@ -21,6 +21,7 @@
 #include <mutex>
 #include <thread>
 
+#include "net/http_capture.h"
 #include "net/tls_context.h"
 
 namespace kb::net {
@@ -170,6 +171,13 @@ asio::awaitable<void> HttpsServer::Impl::Serve(tcp::socket socket) {
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(options.timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      beast::error_code ep_ec;
+      auto& lowest = beast::get_lowest_layer(stream).socket();
+      auto local = lowest.local_endpoint(ep_ec);
+      auto remote = lowest.remote_endpoint(ep_ec);
+      if (!ep_ec) CaptureHttpSent(res, local, remote);
+    }
     WipeBody(res);
     if (ec || !keep_alive) break;
   }

@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <deque>
 
+#include "capture/pcap_tap.h"
 #include "net/sip_framing.h"
 
 namespace kb::net {
@@ -129,6 +130,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
                                                 " failed: " + ec.message()));
                           return;
                         }
+                        self->RecordSent(self->queue_.front().first);
                         self->queue_.pop_front();
                         if (self->queue_.empty() && self->close_after_writes_) {
                           self->Close(Error::Io("TCP connection closed after an error"));
@@ -136,6 +138,17 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
                         }
                         self->Write();
                       });
+  }
+
+  // The demo's pcap (docs/capture.md): what this side wrote on the connection.
+  void RecordSent(const std::string& wire) {
+    if (!capture::GlobalTap()) return;
+    boost::system::error_code e1, e2;
+    auto local = socket_.local_endpoint(e1);
+    auto remote = socket_.remote_endpoint(e2);
+    if (e1 || e2) return;
+    capture::Capture(capture::Protocol::kTcp, local.address().to_string(), local.port(),
+                     remote.address().to_string(), remote.port(), AsBytes(wire));
   }
 
   SipTransport& transport_;
@@ -265,6 +278,15 @@ void SipTransport::Send(const SipEndpoint& to, std::string wire, ErrorCallback o
   if (to.transport == Transport::kUdp) {
     if (!udp_) return fail(Error::Unsupported("SIP: UDP is disabled in this stack"));
     auto buf = std::make_shared<std::string>(std::move(wire));
+    if (capture::GlobalTap()) {
+      boost::system::error_code local_ec;
+      auto local = udp_->local_endpoint(local_ec);
+      if (!local_ec) {
+        capture::Capture(capture::Protocol::kUdp,
+                         local.address().is_unspecified() ? to.host : local.address().to_string(),
+                         local.port(), address.to_string(), to.port, AsBytes(*buf));
+      }
+    }
     udp_->async_send_to(
         asio::buffer(*buf), udp::endpoint(address, to.port),
         [buf, on_error, to](const boost::system::error_code& e, size_t) {
