@@ -19,6 +19,7 @@
 #include "cms/user_profile.h"
 #include "cms/xcap_uri.h"
 #include "cms_service/cms_service.h"
+#include "cms_service/xcap_https_client.h"
 #include "core/encoding.h"
 #include "crypto/aes.h"
 #include "crypto/random.h"
@@ -277,10 +278,16 @@ UserResult ProcessUser(const std::string& user, const RootKeyRecord& rec,
 HttpsXcapTransport::HttpsXcapTransport(std::string base_url, net::HttpsClientOptions tls,
                                        std::string token,
                                        std::function<Result<std::string>()> relogin)
-    : base_url_(std::move(base_url)),
-      tls_(std::move(tls)),
-      token_(std::move(token)),
-      relogin_(std::move(relogin)) {}
+    : token_(std::move(token)), relogin_(std::move(relogin)) {
+  auto c = cms_service::XcapHttpsClient::Create(base_url, std::move(tls));
+  if (c) {
+    client_ = std::move(*c);
+  } else {
+    client_error_ = c.error();
+  }
+}
+
+HttpsXcapTransport::~HttpsXcapTransport() = default;
 
 Result<net::HttpResponse> HttpsXcapTransport::Send(
     std::string_view method, std::string_view target,
@@ -292,8 +299,8 @@ Result<net::HttpResponse> HttpsXcapTransport::Send(
       std::lock_guard lock(mu_);
       h["Authorization"] = "Bearer " + token_;
     }
-    KB_TRY(auto res,
-           net::HttpsRequest(tls_, method, base_url_ + std::string(target), body, content_type, h));
+    if (!client_) return Fail(client_error_);
+    KB_TRY(auto res, client_->Request(method, target, h, body, content_type));
     if (res.status != 401 || !relogin_ || attempt == 1) return res;
     KB_TRY(std::string fresh, relogin_());
     std::lock_guard lock(mu_);

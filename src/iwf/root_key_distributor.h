@@ -28,7 +28,8 @@
 
 namespace kb::cms_service {
 class CmsService;
-}
+class XcapHttpsClient;
+}  // namespace kb::cms_service
 
 namespace kb::iwf {
 
@@ -43,20 +44,22 @@ class XcapTransport {
                                          std::string body, std::string_view content_type) = 0;
 };
 
-// XCAP over HTTPS (net::HttpsRequest, one connection per request) with an IdMS access token.
+// XCAP over HTTPS with an IdMS access token, on kept-alive connections
+// (cms_service::XcapHttpsClient: one TLS handshake per connection, not per request).
 class HttpsXcapTransport final : public XcapTransport {
  public:
   // base_url: "https://127.0.0.1:8445" (no path). relogin (optional) gives a fresh token when the
   // CMS answers 401 (a token expiring during a long run).
   HttpsXcapTransport(std::string base_url, net::HttpsClientOptions tls, std::string token,
                      std::function<Result<std::string>()> relogin = {});
+  ~HttpsXcapTransport() override;
   Result<net::HttpResponse> Send(std::string_view method, std::string_view target,
                                  const std::map<std::string, std::string>& headers,
                                  std::string body, std::string_view content_type) override;
 
  private:
-  std::string base_url_;
-  net::HttpsClientOptions tls_;
+  std::unique_ptr<cms_service::XcapHttpsClient> client_;
+  Error client_error_ = Error::Internal("no client");
   std::mutex mu_;
   std::string token_;
   std::function<Result<std::string>()> relogin_;

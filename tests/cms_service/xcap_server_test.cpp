@@ -8,6 +8,7 @@
 
 #include "cms/xcap_document.h"
 #include "cms_service/xcap_error.h"
+#include "cms_service/xcap_https_client.h"
 #include "cms_test_fixture.h"
 #include "net/http_client.h"
 #include "net/tls_identity.h"
@@ -278,6 +279,33 @@ TEST_F(XcapFixture, LmrAwareUsersForIwfAndAdministrators) {
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.body, "{\"users\":[\"sip:alice@example.org\"]}");
   EXPECT_EQ(Send("GET", std::string(kLmrAwareUsersPath), cms.Token(kAlice)).status, 403u);
+}
+
+TEST_F(XcapFixture, KeptAliveClientServesSeveralRequests) {
+  auto c = XcapHttpsClient::Create(base, client);
+  ASSERT_TRUE(c) << c.error().ToString();
+  std::map<std::string, std::string> admin = {{"Authorization", "Bearer " + cms.Token(kAdmin)}};
+  auto put = (*c)->Request("PUT", AliceDoc(), admin, AliceProfileXml(), kUserProfileMime);
+  ASSERT_TRUE(put) << put.error().ToString();
+  EXPECT_EQ(put->status, 201u);
+  for (int i = 0; i < 3; ++i) {
+    auto get = (*c)->Request("GET", AliceDoc(), admin, "", "");
+    ASSERT_TRUE(get) << get.error().ToString();
+    EXPECT_EQ(get->status, 200u);
+    EXPECT_EQ(get->body, AliceProfileXml());
+    EXPECT_EQ(get->Header("etag"), put->Header("etag"));
+  }
+  // Refusals come back as responses on the same connection.
+  auto bob =
+      (*c)->Request("GET", AliceDoc(), {{"Authorization", "Bearer " + cms.Token(kBob)}}, "", "");
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->status, 403u);
+  // An untrusted server certificate fails the handshake.
+  net::HttpsClientOptions wrong;
+  wrong.ca_file = "/etc/ssl/certs/ca-certificates.crt";
+  auto other = XcapHttpsClient::Create(base, wrong);
+  ASSERT_TRUE(other);
+  EXPECT_FALSE((*other)->Request("GET", AliceDoc(), admin, "", ""));
 }
 
 TEST(EtagList, StrongComparisonOnly) {
