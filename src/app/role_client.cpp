@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "app/client_node.h"
+#include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "client/key_fill_file.h"
@@ -180,9 +181,14 @@ Status Run(const RoleContext& ctx) {
   KB_TRY(auto control, ControlServer::Open(ControlSocketPath(ctx)));
   spdlog::info("client {}: listening on control socket {} (MC service server {})", c.user,
                ControlSocketPath(ctx).string(), c.mc_server.ToString());
+  auto last_status = std::chrono::steady_clock::now() - std::chrono::seconds(1);
   while (ctx.stop == nullptr || !ctx.stop->load()) {
     int conn = -1;
     auto line = control->Next(200, &conn);
+    if (std::chrono::steady_clock::now() - last_status >= std::chrono::seconds(1)) {
+      last_status = std::chrono::steady_clock::now();
+      (void)WriteNodeStatus(ctx, nlohmann::json::object());
+    }
     if (!line) continue;
     ControlServer::Answer(conn, Execute(*line, *core, *lmr, agent.get()));
   }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "cms_service/cms_service.h"
@@ -117,6 +118,7 @@ Status Run(const RoleContext& ctx, int& code) {
     if (std::chrono::steady_clock::now() - last >= std::chrono::seconds(1)) {
       notifier->ExpireDue();
       last = std::chrono::steady_clock::now();
+      (void)WriteNodeStatus(ctx, nlohmann::json::object());
     }
   }
   spdlog::info("CMS stopping");

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/mc_endpoint_config.h"
+#include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "iwf/dli_socket.h"
@@ -78,9 +79,22 @@ Status Run(const RoleContext& ctx) {
                endpoint->contact(), so.bind_address, socket->port(), kmf.ToString(), mapped);
 
   auto last_log = std::chrono::steady_clock::now();
+  auto last_status = last_log - std::chrono::seconds(1);
   while (!ctx.stop->load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     relay->Pump();
+    if (std::chrono::steady_clock::now() - last_status >= std::chrono::seconds(1)) {
+      last_status = std::chrono::steady_clock::now();
+      auto c = relay->counters();
+      (void)WriteNodeStatus(ctx, {{"from_kmf", c.from_kmf},
+                                  {"to_mc_accepted", c.to_mc_accepted},
+                                  {"to_mc_refused", c.to_mc_refused},
+                                  {"from_mc", c.from_mc},
+                                  {"to_kmf", c.to_kmf},
+                                  {"unknown_rsi", c.unknown_rsi},
+                                  {"unknown_mc_id", c.unknown_mc_id},
+                                  {"pending", relay->pending()}});
+    }
     if (std::chrono::steady_clock::now() - last_log > std::chrono::seconds(30)) {
       last_log = std::chrono::steady_clock::now();
       auto c = relay->counters();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "mc_server/mc_server.h"
@@ -126,6 +127,7 @@ Status Run(const RoleContext& ctx) {
       mc.entities.size(), mc.max_payload);
   std::map<std::string, uint64_t> last;
   auto last_log = std::chrono::steady_clock::now();
+  auto last_status = last_log - std::chrono::seconds(1);
   while (!ctx.stop->load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto now = std::chrono::steady_clock::now();
@@ -134,6 +136,12 @@ Status Run(const RoleContext& ctx) {
       auto c = server.Counters();
       if (c != last) spdlog::info("mc-server: counters {}", CounterLine(c));
       last = std::move(c);
+    }
+    if (now - last_status >= std::chrono::seconds(1)) {
+      last_status = now;
+      nlohmann::json counters = nlohmann::json::object();
+      for (const auto& [k, v] : server.Counters()) counters[k] = v;
+      (void)WriteNodeStatus(ctx, std::move(counters));
     }
   }
   server.Stop();

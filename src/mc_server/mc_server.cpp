@@ -41,7 +41,17 @@ struct Item {
   // Cut-through: the request is still waiting for its answer; it gets the contact's 2xx, or
   // is stored (then 202) when every contact fails. Not in the store, not in the queue.
   std::shared_ptr<net::IncomingRequest> upstream;
+  // Outcome of the current delivery round: a transport error, 408, 480 or 5xx from any contact
+  // makes it worth retrying; if every contact refused with another 4xx or a 6xx, the target has
+  // answered for good (docs/mc-server.md "Refusals by the target") and the queue moves on.
+  bool transient_failure = false;
+  int refusal_status = 0;
+  std::string refusal_reason;
 };
+
+bool IsFinalRefusal(int status) {
+  return (status >= 400 && status < 500 && status != 408 && status != 480) || status >= 600;
+}
 
 struct TargetQueue {
   std::deque<std::shared_ptr<Item>> items;
@@ -352,6 +362,7 @@ void McServer::Impl::Pump(const std::string& target) {
 void McServer::Impl::Deliver(const std::string& target, const std::shared_ptr<Item>& item,
                              const std::vector<ContactRecord>& to) {
   item->outstanding = to.size();
+  item->transient_failure = false;
   std::weak_ptr<Impl> weak = weak_from_this();
   for (const auto& c : to) {
     auto req = stack.NewRequest("MESSAGE", c.uri, target, item->msg.sender);
@@ -383,6 +394,14 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
   if (item->outstanding > 0) --item->outstanding;
   auto& q = queues[target];
   if (item->delivered) return;
+  if (!ok) {
+    if (res && IsFinalRefusal(res->StatusCode())) {
+      item->refusal_status = res->StatusCode();
+      item->refusal_reason = res->ReasonPhrase();
+    } else {
+      item->transient_failure = true;
+    }
+  }
   if (item->upstream) {
     if (ok) {
       item->delivered = true;
@@ -404,9 +423,18 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
         ToHex(item->msg.message_id), contact,
         res ? fmt::format("{} {}", res->StatusCode(), res->ReasonPhrase()) : res.error().message());
     if (item->outstanding > 0) return;
-    // Every contact failed: store it like a message for an offline target (202 after commit).
     if (q.cut_through > 0) --q.cut_through;
     item->in_flight = false;
+    if (!item->transient_failure) {
+      // Every contact refused it for good: the sender gets the target's answer; nothing stored.
+      item->delivered = true;
+      Count("refused_by_target");
+      item->upstream->Respond(item->refusal_status,
+                              "refused by the target: " + item->refusal_reason);
+      item->upstream.reset();
+      return;
+    }
+    // Every contact failed: store it like a message for an offline target (202 after commit).
     q.retry_at = Clock::now() + config.redelivery;
     {
       std::lock_guard wl(wmu);
@@ -445,6 +473,20 @@ void McServer::Impl::OnDelivery(const std::string& target, const std::shared_ptr
   if (item->outstanding > 0) return;  // another contact may still accept it
   item->in_flight = false;
   if (q.in_flight > 0) --q.in_flight;
+  if (!item->transient_failure) {
+    // Refused for good by every contact: retrying would block every later message to this
+    // target behind it, so it is marked done like a delivery, counted and logged.
+    item->delivered = true;
+    std::erase(q.items, item);
+    Count("refused_by_target");
+    {
+      std::lock_guard wl(wmu);
+      to_mark.push_back(item->msg.seq);
+      if (to_mark.size() == 1) wcv.notify_one();
+    }
+    Pump(target);
+    return;
+  }
   q.retry_at = Clock::now() + config.redelivery;
   std::lock_guard wl(wmu);
   retries[target] = q.retry_at;

@@ -146,6 +146,41 @@ TEST_F(McServerTest, OfflineClientGetsStoredMessagesInOrder) {
   EXPECT_EQ(*store_.PendingCount(), 0u);
 }
 
+// A target that refuses a message for good (a 4xx other than 408/480) does not block the
+// messages behind it: stored ones are marked done, cut-through ones get the target's answer.
+TEST_F(McServerTest, FinalRefusalByTheTargetDoesNotBlockLaterMessages) {
+  McEndpoint* iwf = Endpoint("iwf", nullptr);
+  for (uint8_t n = 1; n <= 3; ++n) {
+    EXPECT_EQ(Send(iwf, "sip:carol@example.org", ToClient("carol", n)).status, 202);
+  }
+  Inbox carol;
+  McEndpoint* c = Endpoint("carol", nullptr, false);
+  c->SetMessageHandler([&carol](const ReceivedMessage& m) -> Status {
+    const auto& b = std::get<mc_endpoint::SecurityMessageBody>(m.body);
+    if (std::get<mc::SecurityMessageRequest>(b.message).payload == Bytes{1}) {
+      return Fail(Error::NotFound("no such radio"));
+    }
+    return carol.Add(m);
+  });
+  c->Register();
+  ASSERT_TRUE(c->WaitRegistered(5s));
+  ASSERT_TRUE(carol.WaitFor(2));
+  EXPECT_EQ(std::get<mc::SecurityMessageRequest>(
+                std::get<mc_endpoint::SecurityMessageBody>(carol.got[0].body).message)
+                .payload,
+            Bytes{2});
+  for (int i = 0; i < 100 && *store_.PendingCount() != 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(*store_.PendingCount(), 0u);
+
+  // Cut through: the sender hears the target's refusal, and the next message still goes.
+  auto refused = Send(iwf, "sip:carol@example.org", ToClient("carol", 1));
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_NE(refused.reason.find("refused by the target"), std::string::npos) << refused.reason;
+  EXPECT_EQ(Send(iwf, "sip:carol@example.org", ToClient("carol", 4)).status, 200);
+  ASSERT_TRUE(carol.WaitFor(3));
+  EXPECT_EQ(server_->Counters()["refused_by_target"], 2u);
+}
+
 TEST_F(McServerTest, RefusalsAreCountedAndNothingIsRelayed) {
   Inbox iwf_in;
   McEndpoint* iwf = Endpoint("iwf", &iwf_in);
