@@ -13,6 +13,8 @@
 #include <mutex>
 #include <thread>
 
+#include "capture/pcap_tap.h"
+
 namespace kb::iwf {
 
 namespace asio = boost::asio;
@@ -147,6 +149,14 @@ Status DliSocket::SendTo(const UdpPeer& to, ByteView datagram) {
   if (n < 0 || static_cast<size_t>(n) != datagram.size()) {
     return Fail(Error::Io(fmt::format("DLI: sendto {}: {}", to.ToString(),
                                       std::error_code(errno, std::generic_category()).message())));
+  }
+  if (capture::GlobalTap()) {  // the demo's pcap (docs/capture.md)
+    auto local = impl_->socket.local_endpoint(ec);
+    if (!ec) {
+      capture::Capture(capture::Protocol::kUdp,
+                       local.address().is_unspecified() ? to.host : local.address().to_string(),
+                       local.port(), to.host, to.port, datagram);
+    }
   }
   return Ok();
 }
