@@ -32,6 +32,28 @@ grep -q "campaign 1: rekey group tac, 2 units queued" "$dir/out" || fail "rekey 
 grep -q "unit 1002: queued" "$dir/out" || fail "status output"
 "$kb" kmf status --state "$state" --org fire --campaign 1 2>/dev/null && fail "foreign status"
 "$kb" kmf status --state "$state" --org police >> "$dir/out"
+# kmf expected: the TEKs each unit should hold, by fingerprint (first 8 octets of SHA-256).
+fp() { printf '%s' "$1" | xxd -r -p | sha256sum | cut -c1-16; }
+"$kb" kmf expected --state "$state" --org police --json > "$dir/expected.json"
+python3 - "$dir/expected.json" "$(fp "$tek")" "$(fp "$ukek")" <<'PY' || fail "expected --json"
+import json, sys
+units = json.load(open(sys.argv[1]))
+assert [u["rsi"] for u in units] == [1001, 1002], units
+u = units[0]
+assert u["org"] == "police" and u["state"] == "active", u
+assert u["root_key"] == {"kid": "0x50BC", "algid": "0x84", "fingerprint": sys.argv[3]}, u
+keys = {(k["keyset"], k["sln"], k["kid"], k["algid"]): k["fingerprint"] for k in u["keys"]}
+assert set(keys) == {(1, 1, "0x4983", "0x84"), (2, 1, "0x4984", "0x84")}, keys
+assert keys[(1, 1, "0x4983", "0x84")] == sys.argv[2], keys
+PY
+"$kb" kmf expected --state "$state" --json | python3 -c '
+import json, sys
+assert sorted(u["org"] + str(u["rsi"]) for u in json.load(sys.stdin)) == ["fire2001", "police1001", "police1002"]
+' || fail "expected for every organisation"
+"$kb" kmf expected --state "$state" --org police > "$dir/expected.txt"
+grep -q "police.*1001  active.*0x50BC $(fp "$ukek")" "$dir/expected.txt" || fail "expected table"
+grep -q "1/1 0x4983 0x84 $(fp "$tek")" "$dir/expected.txt" || fail "expected table key"
+cat "$dir/expected.json" "$dir/expected.txt" >> "$dir/out"
 # No key value ever reaches the output, the database or its journal.
 gen=$(tr -d '\n' < "$dir/1002.ukek")
 for secret in "$ukek" "$tek" "$gen"; do
