@@ -5,6 +5,7 @@
 // the engine refuses anything outside it. Key values are never printed.
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdio>
@@ -18,9 +19,11 @@
 #include "app/commands.h"
 #include "app/input.h"
 #include "app/kmf_state.h"
+#include "app/mc_endpoint_config.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "kmf/kmf_engine.h"
+#include "kmf_service/root_key_export.h"
 #include "kms/at_rest.h"
 #include "store/sqlite_kmf_store.h"
 
@@ -42,6 +45,7 @@ struct KmfArgs {
   std::string unit, group;
   int64_t campaign = 0;
   bool json = false;
+  std::string iwf_node = "iwf", out, serial = "1";
 };
 
 int Report(const Error& e) {
@@ -314,6 +318,34 @@ Status Expected(kmf::KmfEngine& e, const KmfArgs& a) {
   return Ok();
 }
 
+// The UKEKs of the organisation's units that the IWF node's rsi_map maps to MC users, as the
+// key file of `iwf distribute-root-keys --key-file` (docs/kmf.md "Root key export").
+Status ExportRootKeysCmd(kmf::KmfEngine& e, const KmfArgs& a) {
+  if (a.config.empty())
+    return Fail(Error::InvalidArgument("export-root-keys needs --config FILE (the IWF's rsi_map)"));
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(a.config);
+  } catch (const YAML::Exception& ex) {
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", a.config, ex.what())));
+  }
+  RoleContext ctx;
+  ctx.role = "iwf";
+  ctx.node = a.iwf_node;
+  ctx.root = root;
+  ctx.config = root["nodes"][a.iwf_node];
+  if (!ctx.config)
+    return Fail(Error::NotFound(fmt::format("{}: no section nodes.{}", a.config, a.iwf_node)));
+  KB_TRY(iwf::RsiMap map, ReadRsiMap(ctx));
+  KB_TRY(uint32_t serial, ParseNumber(a.serial, "--serial", 0xFFFFFFFF));
+  KB_TRY(auto exported, kmf_service::ExportRootKeys(e, a.org, map, serial));
+  KB_CHECK(kms::WriteFileAtomic(a.out, exported.text.Reveal(), 0600));
+  for (const auto& s : exported.skipped) std::fprintf(stderr, "skipped %s\n", s.c_str());
+  std::printf("%zu root keys of %s exported to %s (rotation serial %u; %zu units skipped)\n",
+              exported.exported, a.org.c_str(), a.out.c_str(), serial, exported.skipped.size());
+  return Ok();
+}
+
 }  // namespace
 
 void RegisterKmfCommands(CLI::App& app) {
@@ -391,6 +423,16 @@ void RegisterKmfCommands(CLI::App& app) {
   org(status);
   status->add_option("--campaign", args->campaign, "one campaign's units");
   status->callback([args] { WithEngine(*args, [&](auto& e) { return ShowStatus(e, *args); }); });
+
+  auto* exp = kmf->add_subcommand("export-root-keys",
+                                  "write the units' UKEKs as the IWF's root key file (mode 0600)");
+  org(exp);
+  exp->add_option("--iwf-node", args->iwf_node, "the IWF node whose rsi_map names the users");
+  exp->add_option("--out", args->out, "the key file to write")->required();
+  exp->add_option("--serial", args->serial,
+                  "rotation serial of every line (default 1; raise it when UKEKs change)");
+  exp->callback(
+      [args] { WithEngine(*args, [&](auto& e) { return ExportRootKeysCmd(e, *args); }); });
 
   auto* expected =
       kmf->add_subcommand("expected", "the TEKs each unit should hold now (fingerprints only)");

@@ -221,6 +221,26 @@ Status KmfEngine::DeleteGroup(std::string_view org, std::string_view name) {
 
 Result<UnitInfo> KmfEngine::GetUnit(std::string_view org, Rsi rsi) { return OwnedUnit(org, rsi); }
 
+Result<std::vector<UnitInfo>> KmfEngine::ListUnits(std::string_view org) {
+  KB_CHECK(RequireOrg(org));
+  KB_TRY(auto rsis, store_.ListUnits(org));
+  std::sort(rsis.begin(), rsis.end());
+  std::vector<UnitInfo> out;
+  out.reserve(rsis.size());
+  for (Rsi r : rsis) {
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+Result<NamedKey> KmfEngine::ExportUkek(std::string_view org, Rsi rsi) {
+  KB_CHECK(OwnedUnit(org, rsi));
+  KB_TRY(auto unit, store_.FindUnit(rsi));
+  if (!unit || unit->org != org) return Fail(NoSuchUnit(org, rsi));
+  return std::move(unit->ukek);
+}
+
 Result<std::vector<KeyRef>> KmfEngine::ListKeys(std::string_view org) {
   KB_CHECK(RequireOrg(org));
   KB_TRY(auto teks, store_.ListTeks(org));

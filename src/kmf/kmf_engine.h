@@ -78,6 +78,11 @@ class KmfEngine {
   Status PutGroup(std::string_view org, Group group);
   Status DeleteGroup(std::string_view org, std::string_view name);
   Result<UnitInfo> GetUnit(std::string_view org, Rsi rsi);
+  // The organisation's units, by RSI (no key is unsealed).
+  Result<std::vector<UnitInfo>> ListUnits(std::string_view org);
+  // The unit's UKEK, for handing it to the IWF's root key distribution (docs/kmf.md "Root key
+  // export"); the only call that returns a unit key. kNotFound outside the organisation.
+  Result<NamedKey> ExportUkek(std::string_view org, Rsi rsi);
   Result<std::vector<KeyRef>> ListKeys(std::string_view org);
   // Per unit of the organisation (by RSI), the TEKs it should hold now: for every keyset, the
   // TEKs whose SLN one of its groups lists (what a Rekey-Command delivers); none once the unit
