@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ struct KmfArgs {
   std::string rsi, new_rsi, kmf_rsi = "9999999", mnp = "65535";
   std::string ukek_hex, ukek_out, ukek_kid = "1", mac_hex, mac_kid, mac_format = "cmac";
   bool generate = false, temporary = false, all = false;
-  std::vector<std::string> members, slns;
+  std::vector<std::string> members, slns, from_groups;
   std::string keyset = "1", sln, kid, algid = "0x84", key_hex;
   std::string unit, group;
   int64_t campaign = 0;
@@ -318,6 +319,38 @@ Status Expected(kmf::KmfEngine& e, const KmfArgs& a) {
   return Ok();
 }
 
+Status Zeroize(kmf::KmfEngine& e, const KmfArgs& a) {
+  KB_TRY(uint32_t r, ParseNumber(a.rsi, "--rsi", kmf::kMaxRsi));
+  KB_TRY(int64_t id, e.Zeroize(a.org, r, Now()));
+  std::printf("campaign %lld (zeroize unit %u) queued\n", static_cast<long long>(id), r);
+  return Ok();
+}
+
+Status FormTemporary(kmf::KmfEngine& e, const KmfArgs& a) {
+  std::optional<uint16_t> sln, kid;
+  if (!a.sln.empty()) {
+    KB_TRY(uint32_t v, ParseNumber(a.sln, "--sln", 0xFFFF));
+    sln = static_cast<uint16_t>(v);
+  }
+  if (!a.kid.empty()) {
+    KB_TRY(uint32_t v, ParseNumber(a.kid, "--kid", 0xFFFF));
+    kid = static_cast<uint16_t>(v);
+  }
+  KB_TRY(uint32_t alg, ParseNumber(a.algid, "--algid", 0xFF));
+  KB_TRY(int64_t id, e.FormTemporaryGroup(a.org, a.name, a.from_groups, sln, kid,
+                                          static_cast<uint8_t>(alg), Now()));
+  std::printf("campaign %lld (rekey group %s) queued\n", static_cast<long long>(id),
+              a.name.c_str());
+  return Ok();
+}
+
+Status Dissolve(kmf::KmfEngine& e, const KmfArgs& a) {
+  KB_TRY(int64_t id, e.DissolveTemporaryGroup(a.org, a.name, Now()));
+  std::printf("campaign %lld (dissolve group %s) queued\n", static_cast<long long>(id),
+              a.name.c_str());
+  return Ok();
+}
+
 // The UKEKs of the organisation's units that the IWF node's rsi_map maps to MC users, as the
 // key file of `iwf distribute-root-keys --key-file` (docs/kmf.md "Root key export").
 Status ExportRootKeysCmd(kmf::KmfEngine& e, const KmfArgs& a) {
@@ -423,6 +456,28 @@ void RegisterKmfCommands(CLI::App& app) {
   org(status);
   status->add_option("--campaign", args->campaign, "one campaign's units");
   status->callback([args] { WithEngine(*args, [&](auto& e) { return ShowStatus(e, *args); }); });
+
+  auto* zeroize = kmf->add_subcommand("zeroize", "zeroize a (lost) unit: Zeroize-Command campaign");
+  org(zeroize);
+  zeroize->add_option("--rsi", args->rsi, "the unit's RSI")->required();
+  zeroize->callback([args] { WithEngine(*args, [&](auto& e) { return Zeroize(e, *args); }); });
+
+  auto* form = kmf->add_subcommand(
+      "form-temporary", "temporary group from groups' members, with a new TEK; rekey campaign");
+  org(form);
+  form->add_option("--name", args->name, "the temporary group's name")->required();
+  form->add_option("--from-group", args->from_groups, "a group whose members join (repeatable)")
+      ->required();
+  form->add_option("--sln", args->sln, "SLN of the new TEK (default: above every SLN in use)");
+  form->add_option("--kid", args->kid, "KID of the new TEK (default: above every KID in use)");
+  form->add_option("--algid", args->algid, "ALGID (0x84 AES-256, 0x85 AES-128)");
+  form->callback([args] { WithEngine(*args, [&](auto& e) { return FormTemporary(e, *args); }); });
+
+  auto* dissolve = kmf->add_subcommand(
+      "dissolve", "dissolve a temporary group: Delete-Key-Command campaign to its members");
+  org(dissolve);
+  dissolve->add_option("--name", args->name, "the temporary group's name")->required();
+  dissolve->callback([args] { WithEngine(*args, [&](auto& e) { return Dissolve(e, *args); }); });
 
   auto* exp = kmf->add_subcommand("export-root-keys",
                                   "write the units' UKEKs as the IWF's root key file (mode 0600)");

@@ -23,6 +23,8 @@ std::string_view CampaignKindName(CampaignKind k) {
       return "warm-start";
     case CampaignKind::kHelloRekey:
       return "hello-rekey";
+    case CampaignKind::kDeleteKey:
+      return "delete-key";
   }
   return "unknown";
 }

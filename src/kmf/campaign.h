@@ -26,12 +26,13 @@ enum class CampaignKind : uint8_t {
   kRegistration = 7,  // Registration-Command
   kWarmStart = 8,     // Warm-Start-Command
   kHelloRekey = 9,    // Rekey-Command answering a Hello (rekey request)
+  kDeleteKey = 10,    // Delete-Key-Command (one keyset and ALGID per task; dissolving a group)
 };
 std::string_view CampaignKindName(CampaignKind k);
 
 // Operation parameters, stored with the campaign and each task (serialised by the engine).
 struct CampaignParams {
-  std::vector<KeyRef> keys;       // kModifyKey: the keys to push
+  std::vector<KeyRef> keys;       // kModifyKey: the keys to push; kDeleteKey: to erase
   uint8_t superseded_keyset = 0;  // kChangeover
   uint8_t activated_keyset = 0;   // kChangeover
   uint8_t inventory_type = 0;     // kInventory

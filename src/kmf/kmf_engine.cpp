@@ -8,6 +8,7 @@
 #include <set>
 
 #include "crypto/aes.h"
+#include "crypto/random.h"
 #include "kmf/kmm_seal.h"
 #include "p25/algorithm_id.h"
 #include "p25/key_fingerprint.h"
@@ -63,6 +64,8 @@ MessageId CommandIdOf(CampaignKind k) {
       return MessageId::kRegistrationCommand;
     case CampaignKind::kWarmStart:
       return MessageId::kWarmStartCommand;
+    case CampaignKind::kDeleteKey:
+      return MessageId::kDeleteKeyCommand;
   }
   return MessageId::kNull;
 }
@@ -434,6 +437,134 @@ Result<int64_t> KmfEngine::Register(std::string_view org, Rsi rsi, TimePoint now
                        fmt::format("register unit {}", rsi));
 }
 
+Result<int64_t> KmfEngine::FormTemporaryGroup(std::string_view org, std::string_view name,
+                                              const std::vector<std::string>& from_groups,
+                                              std::optional<uint16_t> sln,
+                                              std::optional<uint16_t> kid, uint8_t algid,
+                                              TimePoint now) {
+  KB_CHECK(RequireOrg(org));
+  if (name.empty()) return Fail(Error::InvalidArgument("group name: empty"));
+  if (from_groups.empty())
+    return Fail(Error::InvalidArgument("a temporary group is formed from at least one group"));
+  KB_TRY(auto existing, store_.FindGroup(org, name));
+  if (existing)
+    return Fail(Error::Conflict(fmt::format("group {} exists in organisation {}", name, org)));
+  Group g;
+  g.org = std::string(org);
+  g.name = std::string(name);
+  g.temporary = true;
+  for (const auto& from : from_groups) {
+    KB_TRY(auto src, store_.FindGroup(org, from));
+    if (!src)
+      return Fail(Error::NotFound(fmt::format("group {} not found in organisation {}", from, org)));
+    g.members.insert(g.members.end(), src->members.begin(), src->members.end());
+  }
+  KB_TRY(auto keysets, store_.ListKeysets(org));
+  auto active =
+      std::find_if(keysets.begin(), keysets.end(), [](const Keyset& k) { return k.active; });
+  if (active == keysets.end())
+    return Fail(Error::NotFound(fmt::format("organisation {} has no active keyset", org)));
+  KB_TRY(auto teks, store_.ListTeks(org));
+  KB_TRY(auto groups, store_.ListGroups(org));
+  uint32_t max_sln = 0, max_kid = 0;
+  for (const auto& t : teks) {
+    max_sln = std::max<uint32_t>(max_sln, t.ref.sln);
+    max_kid = std::max<uint32_t>(max_kid, t.ref.kid);
+  }
+  for (const auto& grp : groups)
+    for (uint16_t s : grp.slns) max_sln = std::max<uint32_t>(max_sln, s);
+  if (sln) {
+    bool used =
+        std::any_of(teks.begin(), teks.end(), [&](const Tek& t) { return t.ref.sln == *sln; }) ||
+        std::any_of(groups.begin(), groups.end(), [&](const Group& grp) {
+          return std::find(grp.slns.begin(), grp.slns.end(), *sln) != grp.slns.end();
+        });
+    if (used) return Fail(Error::Conflict(fmt::format("SLN {} is in use in {}", *sln, org)));
+  } else if (max_sln >= 0xFFFF) {
+    return Fail(Error::Conflict("no free SLN above the highest in use"));
+  }
+  if (kid) {
+    bool used = std::any_of(teks.begin(), teks.end(), [&](const Tek& t) {
+      return t.ref.kid == *kid && t.ref.algid == algid;
+    });
+    if (used) return Fail(Error::Conflict(fmt::format("KID 0x{:04X} is in use in {}", *kid, org)));
+  } else if (max_kid >= 0xFFFF) {
+    return Fail(Error::Conflict("no free KID above the highest in use"));
+  }
+  size_t len = p25::KeyLengthOf(algid);
+  if (len == 0) return Fail(Error::Unsupported(fmt::format("ALGID 0x{:02X}", algid)));
+  Tek tek{std::string(org),
+          {active->keyset_id, sln ? *sln : static_cast<uint16_t>(max_sln + 1),
+           kid ? *kid : static_cast<uint16_t>(max_kid + 1), algid},
+          crypto::RandomSecret(len)};
+  g.slns = {tek.ref.sln};
+  KB_CHECK(PutGroup(org, g));  // checks the members; sorts them
+  if (auto st = PutTek(org, std::move(tek)); !st) {
+    (void)store_.DeleteGroup(org, name);
+    return Fail(st.error());
+  }
+  return RekeyGroup(org, name, now);
+}
+
+Result<int64_t> KmfEngine::DissolveTemporaryGroup(std::string_view org, std::string_view name,
+                                                  TimePoint now) {
+  KB_CHECK(RequireOrg(org));
+  KB_TRY(auto g, store_.FindGroup(org, name));
+  if (!g)
+    return Fail(Error::NotFound(fmt::format("group {} not found in organisation {}", name, org)));
+  if (!g->temporary)
+    return Fail(Error::InvalidArgument(fmt::format("group {} is not a temporary group", name)));
+  KB_TRY(auto groups, store_.ListGroups(org));
+  KB_TRY(auto teks, store_.ListTeks(org));
+  std::set<uint16_t> dissolved(g->slns.begin(), g->slns.end());
+  // SLNs still needed: by anyone (the database keeps those TEKs), and per member.
+  std::set<uint16_t> needed;
+  std::map<Rsi, std::set<uint16_t>> needed_by;
+  for (const auto& other : groups) {
+    if (other.name == g->name) continue;
+    for (uint16_t s : other.slns) {
+      if (!dissolved.contains(s)) continue;
+      needed.insert(s);
+      for (Rsi r : other.members) needed_by[r].insert(s);
+    }
+  }
+  Txn txn(store_);
+  KB_CHECK(txn.Begin());
+  Campaign c{0,
+             std::string(org),
+             CampaignKind::kDeleteKey,
+             CampaignParams{}.Encode(),
+             now,
+             fmt::format("dissolve group {}", name)};
+  KB_TRY(int64_t id, store_.AddCampaign(c));
+  for (Rsi r : g->members) {
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
+    if (u.state == UnitState::kZeroized) continue;
+    // One Delete-Key-Command per (keyset, ALGID): the command names one of each.
+    std::map<std::pair<uint8_t, uint8_t>, CampaignParams> by_keyset;
+    for (const Tek& t : teks)
+      if (dissolved.contains(t.ref.sln) && !needed_by[r].contains(t.ref.sln))
+        by_keyset[{t.ref.keyset_id, t.ref.algid}].keys.push_back(t.ref);
+    for (const auto& [ks, p] : by_keyset) {
+      Task task;
+      task.campaign_id = id;
+      task.org = c.org;
+      task.rsi = r;
+      task.kind = CampaignKind::kDeleteKey;
+      task.params = p.Encode();
+      task.next_due = now;
+      task.updated = now;
+      KB_CHECK(store_.AddTask(task));
+    }
+  }
+  KB_CHECK(store_.DeleteGroup(org, name));
+  for (const Tek& t : teks)
+    if (dissolved.contains(t.ref.sln) && !needed.contains(t.ref.sln))
+      KB_CHECK(store_.DeleteTek(org, t.ref.keyset_id, t.ref.sln));
+  KB_CHECK(txn.Commit());
+  return id;
+}
+
 Result<int64_t> KmfEngine::WarmStart(std::string_view org, Rsi rsi, TimePoint now) {
   KB_TRY(UnitSummary u, OwnedUnit(org, rsi));
   if (u.state == UnitState::kZeroized)
@@ -568,6 +699,13 @@ Status KmfEngine::SendTask(Task& task, TimePoint now, TickCache& cache,
     case CampaignKind::kChangeover:
       body = p25::ChangeoverCommand{{{params.superseded_keyset, params.activated_keyset}}};
       break;
+    case CampaignKind::kDeleteKey: {
+      if (params.keys.empty()) return FinishTask(task, now, "no keys to delete");
+      p25::DeleteKeyCommand cmd{params.keys.front().keyset_id, params.keys.front().algid, {}};
+      for (const KeyRef& k : params.keys) cmd.kids.push_back(k.kid);
+      body = std::move(cmd);
+      break;
+    }
     case CampaignKind::kZeroize:
       body = p25::ZeroizeCommand{};
       break;
@@ -762,6 +900,25 @@ Result<std::vector<Outbound>> KmfEngine::HandleVerified(Unit& unit, const p25::K
       return after();
     }
     KB_CHECK(FailTask(*head, now, st, "NAK: " + StatusText(st)));
+    return after();
+  }
+  if (const auto* del = std::get_if<p25::DeleteKeyResponse>(&in.body)) {
+    KB_TRY(auto task, MatchInFlight(unit, in, {CampaignKind::kDeleteKey}));
+    if (!task) return ignore();
+    // A key the unit does not hold (never delivered, erased before) is as good as deleted.
+    std::string bad;
+    uint8_t first_bad = 0;
+    for (const auto& item : del->items)
+      if (item.status != OperationStatus::kCommandPerformed &&
+          item.status != OperationStatus::kItemDoesNotExist) {
+        if (!first_bad) first_bad = static_cast<uint8_t>(item.status);
+        bad += fmt::format("{}KID 0x{:04X}: {}", bad.empty() ? "" : "; ", item.kid,
+                           StatusText(static_cast<uint8_t>(item.status)));
+      }
+    if (bad.empty())
+      KB_CHECK(FinishTask(*task, now, fmt::format("{} keys deleted", del->items.size())));
+    else
+      KB_CHECK(FailTask(*task, now, first_bad, bad));
     return after();
   }
   if (std::holds_alternative<p25::ZeroizeResponse>(in.body)) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -106,6 +107,19 @@ class KmfEngine {
   // Moves the unit to a new RSI once it confirms.
   Result<int64_t> ChangeRsi(std::string_view org, Rsi rsi, Rsi new_rsi, TimePoint now);
   Result<int64_t> Register(std::string_view org, Rsi rsi, TimePoint now);
+  // Forms temporary group `name` from the members of from_groups (at least one): a TEK made by
+  // the KMF (random, ALGID algid) in the active keyset at SLN sln and KID kid (default: one
+  // above the highest SLN / KID the organisation uses; a given one already in use is kConflict),
+  // the group (temporary, that SLN), and a rekey campaign of the group (returned).
+  Result<int64_t> FormTemporaryGroup(std::string_view org, std::string_view name,
+                                     const std::vector<std::string>& from_groups,
+                                     std::optional<uint16_t> sln, std::optional<uint16_t> kid,
+                                     uint8_t algid, TimePoint now);
+  // Dissolves temporary group `name`: a Delete-Key-Command campaign (returned) erasing, at each
+  // member, the group's TEKs that none of the member's other groups needs; the group is removed,
+  // and so are the TEKs no other group needs. A permanent group is kInvalidArgument.
+  Result<int64_t> DissolveTemporaryGroup(std::string_view org, std::string_view name,
+                                         TimePoint now);
   // Warm start: one Warm-Start-Command per TEK of the active keyset the unit needs, each
   // wrapped under its UKEK and acknowledged with Rekey-Acknowledgment (docs/kmf.md).
   Result<int64_t> WarmStart(std::string_view org, Rsi rsi, TimePoint now);

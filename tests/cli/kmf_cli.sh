@@ -78,6 +78,45 @@ grep -q carol "$dir/root-keys.txt" && fail "another organisation's unit exported
 "$kb" kmf export-root-keys --config "$dir/kb.yaml" --org police --iwf-node nope --out "$dir/x" \
   2>/dev/null && fail "export with an unknown IWF node"
 cat "$dir/export.out" "$dir/export.err" >> "$dir/out"
+# kmf form-temporary / dissolve: a temporary group with a KMF-made TEK, then a Delete-Key campaign.
+"$kb" kmf add-group --state "$state" --org police --name north --member 1002 --sln 1 >> "$dir/out"
+"$kb" kmf form-temporary --state "$state" --org police --name tg1 --from-group tac \
+  --from-group north --sln 7 --kid 0x7001 > "$dir/form.out" || fail "form-temporary"
+grep -qx "campaign [0-9]* (rekey group tg1) queued" "$dir/form.out" || fail "form-temporary output"
+"$kb" kmf expected --state "$state" --org police --json | python3 -c '
+import json, sys
+for u in json.load(sys.stdin):
+    assert any(k["sln"] == 7 and k["kid"] == "0x7001" for k in u["keys"]), u
+' || fail "expected after form-temporary"
+"$kb" kmf form-temporary --state "$state" --org police --name tg2 --from-group tac --sln 7 \
+  2> "$dir/err" && fail "form-temporary with an SLN in use"
+"$kb" kmf form-temporary --state "$state" --org police --name tg2 --from-group fire-1 \
+  2> "$dir/err" && fail "form-temporary from a foreign group"
+grep -q "not found in organisation police" "$dir/err" || fail "foreign group message"
+"$kb" kmf dissolve --state "$state" --org police --name tac 2>/dev/null && fail "dissolve a permanent group"
+"$kb" kmf dissolve --state "$state" --org fire --name tg1 2> "$dir/err" && fail "dissolve across organisations"
+grep -q "not found in organisation fire" "$dir/err" || fail "foreign dissolve message"
+"$kb" kmf dissolve --state "$state" --org police --name tg1 > "$dir/dissolve.out" || fail "dissolve"
+grep -qx "campaign [0-9]* (dissolve group tg1) queued" "$dir/dissolve.out" || fail "dissolve output"
+"$kb" kmf expected --state "$state" --org police --json | grep -q 0x7001 && fail "expected after dissolve"
+"$kb" kmf status --state "$state" --org police > "$dir/status.out"
+grep -q "delete-key.*dissolve group tg1.*queued 2" "$dir/status.out" || fail "dissolve campaign"
+cat "$dir/form.out" "$dir/dissolve.out" "$dir/status.out" >> "$dir/out"
+
+# kmf zeroize: a Zeroize-Command campaign; another organisation's unit is refused (exit 1).
+"$kb" kmf zeroize --state "$state" --org police --rsi 1002 > "$dir/zeroize.out" || fail "zeroize"
+grep -qx "campaign [0-9]* (zeroize unit 1002) queued" "$dir/zeroize.out" || fail "zeroize output"
+set +e
+"$kb" kmf zeroize --state "$state" --org police --rsi 2001 > /dev/null 2> "$dir/err"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "cross-organisation zeroize exit $rc"
+grep -q "^keybridge kmf: .*unit 2001 not found in organisation police" "$dir/err" || fail "zeroize refusal"
+"$kb" kmf zeroize --state "$state" --org police --rsi 7777 2> "$dir/err2" && fail "zeroize unknown"
+[ "$(sed 's/7777/2001/' "$dir/err2")" = "$(cat "$dir/err")" ] || fail "refusal reveals existence"
+"$kb" kmf status --state "$state" --org police | grep -q "zeroize .*zeroize unit 1002 .*queued 1" \
+  || fail "zeroize campaign"
+cat "$dir/zeroize.out" >> "$dir/out"
 # No key value ever reaches the output, the database or its journal.
 gen=$(tr -d '\n' < "$dir/1002.ukek")
 for secret in "$ukek" "$tek" "$gen"; do

@@ -188,6 +188,31 @@ TEST_F(KmfConversationTest, ExpectedKeysMatchWhatTheRadiosHold) {
   EXPECT_EQ(units[0].root_key.fingerprint, p25::KeyFingerprint(U(1001).ukek.key));
 }
 
+// form-temporary then dissolve, against the p25 SU engine: the radios get the new TEK and lose
+// it again, and `expected` follows.
+TEST_F(KmfConversationTest, FormAndDissolveATemporaryGroup) {
+  engine_.RekeyAll("police", kT0).value();
+  Run(kT0);
+  auto form =
+      engine_.FormTemporaryGroup("police", "tg", {"tac"}, std::nullopt, std::nullopt, 0x84, now_);
+  ASSERT_TRUE(form) << form.error().ToString();
+  Run(now_);
+  EXPECT_EQ(StatusOf("police", *form).done, 3u);
+  for (Rsi r : {1001u, 1002u, 1003u}) {
+    EXPECT_NE(radios_.at(r)->keys().Find(1, 0x84, 0x0203), nullptr) << r;
+    EXPECT_EQ(Held(r), ExpectedOf("police", r)) << r;
+  }
+  auto dissolve = engine_.DissolveTemporaryGroup("police", "tg", now_);
+  ASSERT_TRUE(dissolve) << dissolve.error().ToString();
+  Run(now_, [](bool down, Rsi rsi, int i) { return down && rsi == 1002 && i == 2 ? 0 : 1; });
+  EXPECT_EQ(StatusOf("police", *dissolve).done, 3u);
+  for (Rsi r : {1001u, 1002u, 1003u}) {
+    EXPECT_EQ(radios_.at(r)->keys().Find(1, 0x84, 0x0203), nullptr) << r;
+    EXPECT_EQ(Held(r), ExpectedOf("police", r)) << r;
+  }
+  ExpectRadioKey(1001, 1, 0x0101, 0x11);  // the permanent group's keys stay
+}
+
 TEST_F(KmfConversationTest, TemporaryGroupRekey) {
   auto id = engine_.RekeyGroup("police", "temp-1", kT0).value();
   Run(kT0);

@@ -1,6 +1,8 @@
 // TIA-102.AACA KMF engine: what each operation sends, acknowledgments, retries, NAKs, Hello.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kmf_fixture.h"
 
 namespace kb::kmf::testing {
@@ -266,6 +268,127 @@ TEST_F(KmfEngineTest, ZeroizeCancelsOtherWorkAndRetiresTheUnit) {
   auto hello = Deliver(Answer(U(1001), 9, p25::Hello{p25::Hello::kRekeyRequestWithUkek}), kT0);
   ASSERT_EQ(hello.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<p25::NoService>(Open(hello[0], U(1001)).kmm.body));
+}
+
+// Temporary groups (docs/kmf.md "Temporary groups"): formed from groups with a KMF-made TEK,
+// dissolved with Delete-Key-Command.
+TEST_F(KmfEngineTest, FormTemporaryGroupMakesATekAndRekeysTheUnion) {
+  ASSERT_TRUE(engine_.PutGroup("police", {"", "east", false, {1001}, {1}}));
+  auto id = engine_.FormTemporaryGroup("police", "tg", {"east", "temp-1"}, std::nullopt,
+                                       std::nullopt, 0x84, kT0);
+  ASSERT_TRUE(id) << id.error().ToString();
+  auto g = store_.FindGroup("police", "tg").value();
+  ASSERT_TRUE(g);
+  EXPECT_TRUE(g->temporary);
+  EXPECT_EQ(g->members, (std::vector<Rsi>{1001, 1002}));
+  EXPECT_EQ(g->slns, (std::vector<uint16_t>{3}));  // above SLN 2, the highest in use
+  auto keys = engine_.ListKeys("police").value();
+  EXPECT_NE(std::find(keys.begin(), keys.end(), KeyRef{1, 3, 0x0203, 0x84}), keys.end());
+  auto st = StatusOf("police", *id);
+  EXPECT_EQ(st.campaign.description, "rekey temporary group tg");
+  EXPECT_EQ(st.tasks.size(), 2u);
+  auto out = TickOk(kT0);
+  ASSERT_EQ(out.size(), 2u);
+  Received r = Open(out[0], U(1001));
+  bool has_new = false;
+  for (const auto& [item, key] : r.keys)
+    if (item.kid == 0x0203) has_new = key.size() == 32 && !(key == Filled(0));
+  EXPECT_TRUE(has_new);
+  // Given SLN/KID already in use, an existing name, a foreign or missing group: refused.
+  EXPECT_EQ(engine_.FormTemporaryGroup("police", "t2", {"tac"}, 1, std::nullopt, 0x84, kT0)
+                .error()
+                .kind(),
+            ErrorKind::kConflict);
+  EXPECT_EQ(
+      engine_.FormTemporaryGroup("police", "t2", {"tac"}, 9, 0x0101, 0x84, kT0).error().kind(),
+      ErrorKind::kConflict);
+  EXPECT_EQ(engine_.FormTemporaryGroup("police", "tg", {"tac"}, 9, 9, 0x84, kT0).error().kind(),
+            ErrorKind::kConflict);
+  auto foreign = engine_.FormTemporaryGroup("police", "t2", {"fire-1"}, 9, 9, 0x84, kT0);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().message(), "group fire-1 not found in organisation police");
+  EXPECT_FALSE(store_.FindGroup("police", "t2").value());
+  // With SLN and KID given.
+  ASSERT_TRUE(engine_.FormTemporaryGroup("police", "t3", {"tac"}, 40, 0x4040, 0x84, kT0));
+  keys = engine_.ListKeys("police").value();
+  EXPECT_NE(std::find(keys.begin(), keys.end(), KeyRef{1, 40, 0x4040, 0x84}), keys.end());
+}
+
+TEST_F(KmfEngineTest, DissolveDeletesTheGroupTekAtEveryMember) {
+  auto form =
+      engine_.FormTemporaryGroup("police", "tg", {"tac"}, std::nullopt, std::nullopt, 0x84, kT0);
+  ASSERT_TRUE(form);
+  for (const auto& o : TickOk(kT0)) Deliver(Ack(U(o.destination), Open(o, U(o.destination))), kT0);
+  ASSERT_EQ(StatusOf("police", *form).done, 3u);
+  auto id = engine_.DissolveTemporaryGroup("police", "tg", kT0 + 1s);
+  ASSERT_TRUE(id) << id.error().ToString();
+  EXPECT_EQ(StatusOf("police", *id).campaign.description, "dissolve group tg");
+  EXPECT_FALSE(store_.FindGroup("police", "tg").value());
+  auto keys = engine_.ListKeys("police").value();
+  EXPECT_EQ(keys.size(), 4u);  // the group's TEK is gone from the database
+  auto out = TickOk(kT0 + 1s);
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& o : out) {
+    Received r = Open(o, U(o.destination));
+    auto* d = std::get_if<p25::DeleteKeyCommand>(&r.kmm.body);
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->keyset_id, 1);
+    EXPECT_EQ(d->algid, 0x84);
+    EXPECT_EQ(d->kids, (std::vector<uint16_t>{0x0203}));
+    if (o.destination == 1003) {  // a unit that never got the key answers "does not exist"
+      Deliver(
+          Answer(U(1003), *r.kmm.header.message_number,
+                 p25::DeleteKeyResponse{{{0x84, 0x0203, p25::OperationStatus::kItemDoesNotExist}}}),
+          kT0 + 2s);
+    } else {
+      Deliver(Ack(U(o.destination), r), kT0 + 2s);
+    }
+  }
+  auto st = StatusOf("police", *id);
+  EXPECT_EQ(st.done, 3u);
+  auto expected = engine_.Expected("police").value();
+  for (const auto& u : expected)
+    for (const auto& k : u.keys) EXPECT_NE(k.ref.kid, 0x0203) << u.rsi;
+  // Only temporary groups of the acting organisation.
+  EXPECT_EQ(engine_.DissolveTemporaryGroup("police", "tac", kT0).error().kind(),
+            ErrorKind::kInvalidArgument);
+  EXPECT_EQ(engine_.DissolveTemporaryGroup("police", "fire-1", kT0).error().message(),
+            "group fire-1 not found in organisation police");
+  EXPECT_EQ(engine_.DissolveTemporaryGroup("police", "tg", kT0).error().kind(),
+            ErrorKind::kNotFound);
+}
+
+TEST_F(KmfEngineTest, DissolveKeepsKeysAnotherGroupStillNeeds) {
+  // t2 shares SLN 2 with temp-1 (member 1002): only 1001 loses the SLN 2 keys, in both keysets
+  // (one Delete-Key-Command per keyset), and the database keeps them.
+  ASSERT_TRUE(engine_.PutGroup("police", {"", "t2", true, {1001, 1002}, {2}}));
+  auto id = engine_.DissolveTemporaryGroup("police", "t2", kT0);
+  ASSERT_TRUE(id);
+  auto st = StatusOf("police", *id);
+  ASSERT_EQ(st.tasks.size(), 2u);
+  for (const auto& t : st.tasks) EXPECT_EQ(t.rsi, 1001u);
+  EXPECT_EQ(engine_.ListKeys("police")->size(), 4u);
+  auto first = TickOk(kT0);
+  ASSERT_EQ(first.size(), 1u);  // one task in flight per unit
+  Received r1 = Open(first[0], U(1001));
+  auto* d1 = std::get_if<p25::DeleteKeyCommand>(&r1.kmm.body);
+  ASSERT_NE(d1, nullptr);
+  EXPECT_EQ(d1->keyset_id, 1);
+  EXPECT_EQ(d1->kids, (std::vector<uint16_t>{0x0102}));
+  auto second = Deliver(Ack(U(1001), r1), kT0 + 1s);
+  ASSERT_EQ(second.size(), 1u);
+  Received r2 = Open(second[0], U(1001));
+  auto* d2 = std::get_if<p25::DeleteKeyCommand>(&r2.kmm.body);
+  ASSERT_NE(d2, nullptr);
+  EXPECT_EQ(d2->keyset_id, 2);
+  EXPECT_EQ(d2->kids, (std::vector<uint16_t>{0x0202}));
+  // A failure status fails the task.
+  Deliver(Answer(U(1001), *r2.kmm.header.message_number,
+                 p25::DeleteKeyResponse{{{0x84, 0x0202, p25::OperationStatus::kKeyFail}}}),
+          kT0 + 2s);
+  st = StatusOf("police", *id);
+  EXPECT_EQ(st.done, 1u);
+  EXPECT_EQ(st.failed, 1u);
 }
 
 TEST_F(KmfEngineTest, ChangeRsiMovesTheUnitOnConfirmation) {

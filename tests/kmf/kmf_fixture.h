@@ -93,6 +93,11 @@ inline Bytes Ack(const Unit& unit, const Received& r) {
     return Answer(unit, mn, p25::ChangeoverResponse{c->instructions});
   if (std::holds_alternative<p25::ZeroizeCommand>(b))
     return Answer(unit, mn, p25::ZeroizeResponse{});
+  if (auto* c = std::get_if<p25::DeleteKeyCommand>(&b)) {
+    p25::DeleteKeyResponse resp;
+    for (uint16_t kid : c->kids) resp.items.push_back({c->algid, kid, {}});
+    return Answer(unit, mn, resp);
+  }
   if (auto* c = std::get_if<p25::ChangeRsiCommand>(&b))
     return Answer(unit, mn, p25::ChangeRsiResponse{c->change_sequence, c->old_rsi, c->new_rsi, {}});
   if (std::holds_alternative<p25::RegistrationCommand>(b))
