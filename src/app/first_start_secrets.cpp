@@ -60,6 +60,7 @@ Result<std::vector<fs::path>> CreateMissingPasswordFiles(const YAML::Node& nodes
   for (const auto& name : names) {
     fs::path p(name);
     if (!p.is_absolute()) p = data_root / p;
+    p = p.lexically_normal();  // data_dir/../x: the data directory may not exist yet
     std::error_code ec;
     if (fs::exists(p, ec)) continue;
     KB_CHECK(WriteNew(p));
