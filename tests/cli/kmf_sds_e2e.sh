@@ -4,7 +4,9 @@
 # sip:kmf@example.org; the test client kb_test_su (unit 1001 as sip:alice@example.org) gets a
 # group rekey queued with `keybridge kmf rekey --config`, answers, and the campaign completes;
 # then a Hello from the client starts a second campaign. Run once with carrier sds (MCData SDS)
-# and once with carrier interworking-data (non-3GPP security message request).
+# and once with carrier interworking-data (non-3GPP security message request). Then mode both
+# (docs/kmf.md "Mode both"): one KMF reaches alice over the MC face and the emulated radio r1
+# (`serve --role radio`, RSI 2001) over its UDP face, in one group rekey.
 # Usage: kmf_sds_e2e.sh KEYBRIDGE VECTORS_DIR (kb_test_su is next to keybridge).
 set -uo pipefail
 kb=$(realpath "$1")
@@ -61,6 +63,7 @@ stop() {  # stop ROLE: SIGTERM, expect exit status 0
 
 cd "$dir"
 p_mc=$(free_port); p_sds=$(free_port); p_iw=$(free_port)
+p_both=$(free_port); p_dli=$(free_port); p_r1=$(free_port); p_iwf=$(free_port)
 mkdir -p data/secrets
 for u in kmf alice; do echo "$u-password-$RANDOM$RANDOM" > "data/secrets/$u.password"; done
 chmod 600 data/secrets/*
@@ -96,6 +99,20 @@ nodes:
 YAML
   kmf_node kmf-sds "$p_sds" sds
   kmf_node kmf-iw "$p_iw" interworking-data
+  kmf_node kmf-both "$p_both" sds | sed 's/mode: sds/mode: both/'
+  cat <<YAML
+    dli_listen: 127.0.0.1:$p_dli
+    iwf: 127.0.0.1:$p_iwf          # no IWF runs in this test
+    radios:
+      - {rsi: 2001, address: 127.0.0.1:$p_r1}
+  r1:
+    role: radio
+    rsi: 2001
+    kmf_rsi: 9999999
+    mnp: 1000
+    dli_listen: 127.0.0.1:$p_r1
+    kmf: 127.0.0.1:$p_dli
+YAML
 } > keybridge.yaml
 
 start() {  # start NODE ROLE
@@ -129,6 +146,35 @@ for node in kmf-sds kmf-iw; do
   check_log $node.log "campaign 2 \(rekey request from unit 1001\) complete: 1 done" "$node hello campaign"
   stop $node
 done
+# Mode both: alice (1001, rsi_map) over the MC face, radio r1 (2001) over UDP, one campaign.
+node=kmf-both
+kmf() { "$kb" kmf "$@" --config keybridge.yaml --node $node >> kmf-cli.log 2>&1; }
+kmf init && kmf add-org --org police && ok || bad "$node init: $(cat kmf-cli.log)"
+kmf add-unit --org police --rsi 1001 --ukek $ukek --ukek-kid 20668 && ok || bad "$node add-unit 1001"
+kmf add-unit --org police --rsi 2001 --ukek $ukek --ukek-kid 20668 && ok || bad "$node add-unit 2001"
+kmf add-key --org police --keyset 1 --sln 1 --kid 0x4983 --key $tek && ok || bad "$node add-key"
+kmf add-group --org police --name tac --member 1001 --member 2001 --sln 1 && ok || bad "$node add-group"
+printf 'keybridge-key-fill 1\nrsi: 2001\nalgid: 0x84\nkid: 20668\nname: UKEK-R1\nkey: %s\n' $ukek > r1.keyfill
+echo "check: $(sha256sum r1.keyfill | cut -c1-8)" >> r1.keyfill
+"$kb" client import-root-key r1.keyfill --config keybridge.yaml --node r1 > import.out 2>&1 \
+  && ok || bad "r1 key fill: $(cat import.out)"
+start r1 radio
+must_log r1.log "listening on udp://127.0.0.1:$p_r1" "radio start"
+start $node kmf
+must_log $node.log "KMF: registered as sip:kmf@example.org" "$node registration"
+check_log $node.log "mode both: 1 RSIs over MC system" "$node routing"
+alice --expect 1 --timeout 30 > alice-$node.log 2>&1 & pid[alice]=$!
+must_log alice-$node.log "registered as" "alice registration"
+"$kb" kmf rekey --config keybridge.yaml --node $node --org police --group tac > rekey.out 2>&1 \
+  && ok || bad "$node rekey: $(cat rekey.out)"
+wait "${pid[alice]}" && ok || bad "$node: alice did not answer: $(cat alice-$node.log)"
+unset "pid[alice]"
+grep -q "received KMM 0x1e from sip:kmf@example.org (sds), status 0x00" alice-$node.log \
+  && ok || bad "$node: alice did not get the rekey over MC: $(cat alice-$node.log)"
+check_log r1.log "-> radio r1 \(RSI 2001\): Rekey-Command \(0x1e\).*status 0x00" "$node: r1 over UDP"
+check_log $node.log "campaign 1 \(rekey group tac\) complete: 2 done, 0 failed" "$node campaign"
+stop $node
+stop r1
 stop mc-server
 if grep -Eiq "$ukek|$tek" ./*.log; then bad "a key appears in a log"; else ok; fi
 echo "kmf sds e2e: $passes passed, $fails failed"
