@@ -18,5 +18,6 @@ void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
+void RegisterDemoCommands(CLI::App& app);  // demo, demo check
 
 }  // namespace kb::app
