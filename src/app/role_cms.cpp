@@ -68,7 +68,8 @@ Result<std::pair<std::string, uint16_t>> HostPort(const std::string& text, const
 
 Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto verifier, Verifier(ctx));
-  KB_TRY(auto store, store::SqliteCmsStore::Open(ctx.data_dir / "cms.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));  // SQLite: data_dir/cms.sqlite
+  KB_TRY(auto store, store::SqliteCmsStore::Open(storage));
   cms_service::CmsServiceOptions options;
   KB_TRY(options.policy.iwf_identities,
          Get<std::vector<std::string>>(ctx.config, "iwf_identities", {}));

@@ -51,8 +51,15 @@ Status Run(const RoleContext& ctx, int& code) {
   identity->Configure(config);
   KB_TRY(config.iwf_uri, Get<std::string>(ctx.config, "iwf_uri", ""));
   KB_TRY(std::string store_file, Get<std::string>(ctx.config, "store", ""));
-  auto store_path = store_file.empty() ? ctx.data_dir / "gms.sqlite" : ConfigPath(ctx, store_file);
-  KB_TRY(auto store, store::SqliteGmsStore::Open(store_path.string()));
+  // `store: FILE` (an SQLite file) is the older form; otherwise the node's storage (SQLite:
+  // data_dir/gms.sqlite, or PostgreSQL).
+  std::unique_ptr<store::SqliteGmsStore> store;
+  if (!store_file.empty()) {
+    KB_TRY(store, store::SqliteGmsStore::Open(ConfigPath(ctx, store_file).string()));
+  } else {
+    KB_TRY(auto storage, NodeStorage(ctx));
+    KB_TRY(store, store::SqliteGmsStore::Open(storage));
+  }
   gms::GroupManagementServer engine(*store, config);
 
   for (const auto& g : ctx.config["groups"]) {

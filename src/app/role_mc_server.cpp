@@ -116,7 +116,8 @@ Status Run(const RoleContext& ctx) {
     return aor.starts_with("sip:") && creds->contains(std::string(aor.substr(4)));
   };
 
-  KB_TRY(auto store, store::SqliteMessageStore::Open(ctx.data_dir / "mc-messages.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));  // SQLite: data_dir/mc-messages.sqlite
+  KB_TRY(auto store, store::SqliteMessageStore::Open(storage));
   KB_TRY(auto stack, net::SipStack::Start(sc));
   mc_server::McServer server(mc, lookup, known, *store, *stack);
   KB_CHECK(server.Start());

@@ -1,5 +1,8 @@
-// keybridge CMS document store on SQLite: one row per XCAP document (content and ETag).
+// keybridge CMS document store on store::Database (SQLite or PostgreSQL): one row per XCAP
+// document (content and ETag).
 #include "store/sqlite_cms_store.h"
+
+#include "store/sqlite_database.h"
 
 namespace kb::store {
 namespace {
@@ -19,7 +22,7 @@ const std::vector<std::string> kMigrations = {
 constexpr const char* kColumns =
     "selector, xui, profile_index, content, etag, lmr_aware, updated_at";
 
-cms_service::StoredDocument Row(const SqliteStatement& s) {
+cms_service::StoredDocument Row(const Statement& s) {
   cms_service::StoredDocument d;
   d.selector = s.ColumnText(0);
   d.xui = s.ColumnText(1);
@@ -33,15 +36,26 @@ cms_service::StoredDocument Row(const SqliteStatement& s) {
 
 }  // namespace
 
+const std::vector<std::string>& SqliteCmsStore::Migrations() { return kMigrations; }
+
 Result<std::unique_ptr<SqliteCmsStore>> SqliteCmsStore::Open(const std::filesystem::path& path) {
   KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, kMigrations));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)));
+}
+
+Result<std::unique_ptr<SqliteCmsStore>> SqliteCmsStore::Open(const StorageOptions& storage) {
+  KB_TRY(auto db, OpenDatabase(storage, "cms", kMigrations));
+  return Open(std::move(db));
+}
+
+Result<std::unique_ptr<SqliteCmsStore>> SqliteCmsStore::Open(std::unique_ptr<Database> db) {
   return std::unique_ptr<SqliteCmsStore>(new SqliteCmsStore(std::move(db)));
 }
 
 Result<std::optional<cms_service::StoredDocument>> SqliteCmsStore::Get(std::string_view selector) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt,
-         db_.Prepare(std::string("SELECT ") + kColumns + " FROM cms_document WHERE selector = ?1"));
+  KB_TRY(auto stmt, db_->Prepare(std::string("SELECT ") + kColumns +
+                                 " FROM cms_document WHERE selector = ?1"));
   stmt.Bind(1, selector);
   KB_TRY(bool row, stmt.Step());
   if (!row) return std::optional<cms_service::StoredDocument>();
@@ -50,12 +64,12 @@ Result<std::optional<cms_service::StoredDocument>> SqliteCmsStore::Get(std::stri
 
 Status SqliteCmsStore::Put(const cms_service::StoredDocument& d) {
   std::lock_guard lock(mu_);
-  return db_.Transaction([&]() -> Status {
-    KB_TRY(auto del, db_.Prepare("DELETE FROM cms_document WHERE selector = ?1"));
+  return db_->Transaction([&]() -> Status {
+    KB_TRY(auto del, db_->Prepare("DELETE FROM cms_document WHERE selector = ?1"));
     del.Bind(1, d.selector);
     KB_CHECK(del.Run());
-    KB_TRY(auto ins, db_.Prepare(std::string("INSERT INTO cms_document (") + kColumns +
-                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    KB_TRY(auto ins, db_->Prepare(std::string("INSERT INTO cms_document (") + kColumns +
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     ins.Bind(1, d.selector).Bind(2, d.xui).Bind(3, static_cast<int64_t>(d.profile_index));
     ins.Bind(4, d.content).Bind(5, d.etag).Bind(6, int64_t{d.lmr_aware ? 1 : 0});
     ins.Bind(7, d.updated_at);
@@ -65,17 +79,17 @@ Status SqliteCmsStore::Put(const cms_service::StoredDocument& d) {
 
 Status SqliteCmsStore::Delete(std::string_view selector) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("DELETE FROM cms_document WHERE selector = ?1"));
+  KB_TRY(auto stmt, db_->Prepare("DELETE FROM cms_document WHERE selector = ?1"));
   stmt.Bind(1, selector);
   KB_CHECK(stmt.Run());
-  if (db_.Changes() == 0) return Fail(Error::NotFound("no such document"));
+  if (db_->Changes() == 0) return Fail(Error::NotFound("no such document"));
   return Ok();
 }
 
 Result<std::vector<cms_service::StoredDocument>> SqliteCmsStore::ListByXui(std::string_view xui) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare(std::string("SELECT ") + kColumns +
-                                " FROM cms_document WHERE xui = ?1 ORDER BY profile_index"));
+  KB_TRY(auto stmt, db_->Prepare(std::string("SELECT ") + kColumns +
+                                 " FROM cms_document WHERE xui = ?1 ORDER BY profile_index"));
   stmt.Bind(1, xui);
   std::vector<cms_service::StoredDocument> out;
   for (;;) {
@@ -88,8 +102,8 @@ Result<std::vector<cms_service::StoredDocument>> SqliteCmsStore::ListByXui(std::
 
 Result<std::vector<std::string>> SqliteCmsStore::ListLmrAwareXuis() {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("SELECT DISTINCT xui FROM cms_document WHERE lmr_aware = 1 "
-                                "ORDER BY xui"));
+  KB_TRY(auto stmt, db_->Prepare("SELECT DISTINCT xui FROM cms_document WHERE lmr_aware = 1 "
+                                 "ORDER BY xui"));
   std::vector<std::string> out;
   for (;;) {
     KB_TRY(bool row, stmt.Step());

@@ -1,11 +1,13 @@
-// keybridge CMS document store on SQLite (RFC 4825 documents): put/replace/get/delete, listing by
-// XUI and of LMR-aware users, and persistence across a reopen.
+// keybridge CMS document store on both backends (RFC 4825 documents): put/replace/get/delete,
+// listing by XUI and of LMR-aware users, and persistence across a reopen.
 #include "store/sqlite_cms_store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "store/storage_backends.h"
 
 namespace kb::store {
 namespace {
@@ -25,14 +27,20 @@ cms_service::StoredDocument Doc(std::string xui, uint32_t index, bool aware, std
   return d;
 }
 
-TEST(SqliteCmsStore, DocumentsSurviveAReopen) {
-  fs::path dir = fs::temp_directory_path() / ("kb-cmsstore-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+template <typename B>
+class CmsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { KB_SKIP_WITHOUT_BACKEND(B::kBackend); }
+  testing::TestStorage storage_{B::kBackend, "cms"};
+};
+TYPED_TEST_SUITE(CmsStoreTest, testing::Backends, testing::BackendNames);
+
+TYPED_TEST(CmsStoreTest, DocumentsSurviveAReopen) {
   auto a1 = Doc("sip:alice@example.org", 1, true, "<a1/>");
   auto a2 = Doc("sip:alice@example.org", 2, false, "<a2/>");
   auto b1 = Doc("sip:bob@example.org", 1, false, "<b1/>");
   {
-    auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+    auto s = SqliteCmsStore::Open(this->storage_.options());
     ASSERT_TRUE(s) << s.error().ToString();
     for (const auto& d : {a2, a1, b1}) ASSERT_TRUE((*s)->Put(d));
     auto got = (*s)->Get(a1.selector);
@@ -55,7 +63,7 @@ TEST(SqliteCmsStore, DocumentsSurviveAReopen) {
     EXPECT_EQ(*aware, (std::vector<std::string>{"sip:alice@example.org", "sip:bob@example.org"}));
   }
   {
-    auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+    auto s = SqliteCmsStore::Open(this->storage_.options());
     ASSERT_TRUE(s);
     EXPECT_EQ(*(*(*s)->Get(a2.selector)), a2);
     ASSERT_TRUE((*s)->Delete(a2.selector));
@@ -63,6 +71,20 @@ TEST(SqliteCmsStore, DocumentsSurviveAReopen) {
     EXPECT_FALSE(*(*s)->Get(a2.selector));
     EXPECT_EQ((*s)->ListByXui("sip:alice@example.org")->size(), 1u);
   }
+}
+
+TEST(SqliteCmsStore, FilePathStillOpens) {
+  fs::path dir = fs::temp_directory_path() / ("kb-cmsstore-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  {
+    auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+    ASSERT_TRUE(s) << s.error().ToString();
+    ASSERT_TRUE((*s)->Put(Doc("sip:alice@example.org", 1, true, "<a1/>")));
+  }
+  auto s = SqliteCmsStore::Open(dir / "cms.sqlite");
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)->ListLmrAwareXuis()->size(), 1u);
+  s->reset();
   fs::remove_all(dir);
 }
 
