@@ -61,6 +61,13 @@ std::string Join(const std::vector<std::string>& keys) {
   return out;
 }
 
+// "KID 0x2001 fp 0123456789abcdef" of a root key object, or "-" when it has no fingerprint.
+Result<std::string> RootKeyText(const nlohmann::json& rk, const std::string& where) {
+  if (!rk.is_object() || !rk.contains("fingerprint") || !rk["fingerprint"].is_string()) return "-";
+  KB_TRY(uint32_t kid, Field(rk, "kid", where));
+  return fmt::format("KID 0x{:04X} fp {}", kid, rk["fingerprint"].get<std::string>());
+}
+
 }  // namespace
 
 bool KeyCheck::all_match() const {
@@ -72,6 +79,7 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
   struct Unit {
     std::string org, state;
     std::vector<std::string> keys;
+    std::optional<std::string> root_key;  // "KID 0x2001 fp ..." the KMF holds
     bool seen = false;
   };
   std::map<uint32_t, Unit> units;
@@ -92,6 +100,10 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
       }
     }
     std::sort(unit.keys.begin(), unit.keys.end());
+    if (u.contains("root_key") && u["root_key"].is_object()) {
+      KB_TRY(std::string rk, RootKeyText(u["root_key"], where + ".root_key"));
+      unit.root_key = std::move(rk);
+    }
     units[rsi] = std::move(unit);
   }
 
@@ -119,6 +131,10 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
       }
     }
     std::sort(row.held.begin(), row.held.end());
+    row.root_key = "-";
+    if (n.report.contains("root_key") && n.report["root_key"].is_object()) {
+      KB_TRY(row.root_key, RootKeyText(n.report["root_key"], where + " root_key"));
+    }
     auto it = units.find(row.rsi);
     if (it == units.end()) {
       row.state = "unknown to the KMF";
@@ -129,6 +145,16 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
       row.expected = it->second.keys;
     }
     row.match = row.held == row.expected;
+    if (it != units.end() && it->second.state == "zeroized") {
+      row.root_key_check = row.root_key == "-" ? "erased" : "differs";
+      if (row.root_key != "-") row.note = "holds a root key after a confirmed zeroize; ";
+    } else if (it != units.end() && it->second.root_key) {
+      row.root_key_check = row.root_key == *it->second.root_key ? "same" : "differs";
+      if (row.root_key_check == "differs")
+        row.note = fmt::format("root key {} but the KMF's UKEK is {}; ", row.root_key,
+                               *it->second.root_key);
+    }
+    row.match = row.match && row.root_key_check != "differs";
     if (!row.match) {
       std::vector<std::string> missing, extra;
       std::set_difference(row.expected.begin(), row.expected.end(), row.held.begin(),
@@ -139,6 +165,7 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
       if (!extra.empty())
         row.note += std::string(row.note.empty() ? "" : "; ") + "unexpected: " + Join(extra);
     }
+    if (row.note.ends_with("; ")) row.note.resize(row.note.size() - 2);
     check.rows.push_back(std::move(row));
   }
   for (const auto& [rsi, unit] : units)
@@ -152,10 +179,10 @@ std::string FormatKeyCheck(const KeyCheck& check) {
       fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<34} {:<34} {}\n", "node", "role", "org",
                   "RSI", "state", "holds (TEKs)", "KMF expects", "match");
   for (const auto& r : check.rows) {
-    out += fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<34} {:<34} {}\n", r.node, r.role,
+    out += fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<8} {:<34} {:<34} {}\n", r.node, r.role,
                        r.org.empty() ? "-" : r.org, r.rsi ? std::to_string(r.rsi) : "-",
-                       r.state.empty() ? "-" : r.state, Join(r.held), Join(r.expected),
-                       r.match ? "yes" : "NO");
+                       r.state.empty() ? "-" : r.state, r.root_key_check, Join(r.held),
+                       Join(r.expected), r.match ? "yes" : "NO");
     if (!r.note.empty()) out += fmt::format("{:<10} ^ {}\n", "", r.note);
   }
   for (const auto& u : check.unmatched_units)
@@ -175,6 +202,8 @@ nlohmann::json KeyCheckJson(const KeyCheck& check) {
                     {"state", r.state},
                     {"held", r.held},
                     {"expected", r.expected},
+                    {"root_key", r.root_key},
+                    {"root_key_check", r.root_key_check},
                     {"match", r.match},
                     {"note", r.note}});
   return {{"all_match", check.all_match()},

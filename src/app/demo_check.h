@@ -24,6 +24,8 @@ struct KeyCheckRow {
   std::string node, role, org, state;
   uint32_t rsi = 0;
   std::vector<std::string> held, expected;  // "keyset/sln kid algid fingerprint", sorted
+  std::string root_key;                     // "KID 0x2001 fp ..." held (or "-")
+  std::string root_key_check = "-";         // "same" as the KMF's UKEK, "differs", "erased", "-"
   std::string note;                         // why it does not match, or what was skipped
   bool match = false;
 };
@@ -36,8 +38,10 @@ struct KeyCheck {
 
 // Compares expected (the JSON array of `kmf expected --json`: {"org","rsi","state","keys":
 // [{"keyset","sln","kid","algid","fingerprint"}]}) with each node's report (TEK keysets only; the
-// KEK keyset holds the root key). Numbers may be JSON numbers or "0x.." / decimal strings. A node
-// whose RSI the KMF does not know must hold no TEK. kMalformed names the field that is missing.
+// KEK keyset holds the root key). When the KMF names the unit's UKEK ("root_key": {"kid",
+// "fingerprint"}), the node's root key must be that key (KID and fingerprint); a zeroized unit must
+// hold none. Numbers may be JSON numbers or "0x.." / decimal strings. A node whose RSI the KMF
+// does not know must hold no TEK. kMalformed names the field that is missing.
 Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<NodeKeys>& nodes);
 
 // The table as text (one row per node, "match yes/no"), and as JSON.

@@ -34,12 +34,16 @@ fill() {  # fill FILE KEYSET KID KEY
 }
 fill tek.fill 1 0x4001 $TEK
 "$kb" client import-root-key tek.fill --config kb.yaml --node alice > /dev/null 2>&1 && ok || bad "TEK import"
-fp=$(python3 -c "import hashlib; print(hashlib.sha256(bytes.fromhex('$TEK')).hexdigest()[:16])")
+UKEK=101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
+fill ukek.fill 0xFF 0x2001 $UKEK
+"$kb" client import-root-key ukek.fill --config kb.yaml --node alice > /dev/null 2>&1 && ok || bad "UKEK import"
+fpof() { python3 -c "import hashlib,sys; print(hashlib.sha256(bytes.fromhex(sys.argv[1])).hexdigest()[:16])" "$1"; }
+fp=$(fpof $TEK); ukfp=$(fpof $UKEK)
 
 "$kb" client keys --json --config kb.yaml --node alice > keys.json 2> err && ok || bad "keys --json: $(cat err)"
 [ "$(wc -l < keys.json)" = 1 ] && ok || bad "keys --json is not one line"
-python3 -c "import json; d=json.load(open('keys.json')); assert d['key_count'] == 1 and d['rsi'] == '0x0003E9'" && ok || bad "report: $(cat keys.json)"
-grep -qi "$TEK" keys.json && bad "a key value in the report" || ok
+python3 -c "import json; d=json.load(open('keys.json')); assert d['key_count'] == 2 and d['rsi'] == '0x0003E9'" && ok || bad "report: $(cat keys.json)"
+grep -qi "$TEK\|$UKEK" keys.json && bad "a key value in the report" || ok
 
 expect() {  # expect FILE FINGERPRINT KID: one police unit 1001 holding one key
   printf '[{"org":"police","rsi":1001,"state":"active","keys":[{"keyset":1,"sln":1,"kid":"%s","algid":"0x84","fingerprint":"%s"}]},\n {"org":"fire","rsi":1101,"state":"active","keys":[]}]\n' "$3" "$2" > "$1"
@@ -72,6 +76,19 @@ echo '[]' > unknown.json  # a node the KMF does not know must hold no TEK
 echo '[{"org":"police","keys":[]}]' > malformed.json
 [ "$(check malformed.json)" = 2 ] && ok || bad "malformed expectation: $(cat out err)"
 grep -q "no 'rsi'" err && ok || bad "malformed: $(cat err)"
+
+# The unit's UKEK as the KMF names it (kmf expected "root_key"): same -> yes; another -> NO.
+rk() { printf '[{"org":"police","rsi":1001,"state":"%s","root_key":{"kid":"%s","algid":"0x84","fingerprint":"%s"},"keys":[%s]}]\n' "$@"; }
+key="{\"keyset\":1,\"sln\":1,\"kid\":16385,\"algid\":132,\"fingerprint\":\"$fp\"}"
+rk active 0x2001 "$ukfp" "$key" > rk-same.json
+[ "$(check rk-same.json)" = 0 ] && ok || bad "same root key: $(cat out err)"
+grep -Eq '^alice .* same .* yes$' out && ok || bad "root key column: $(cat out)"
+rk active 0x2001 0011223344556677 "$key" > rk-other.json
+[ "$(check rk-other.json)" = 1 ] && ok || bad "another root key accepted: $(cat out)"
+grep -q "root key KID 0x2001 fp $ukfp but the KMF's UKEK is KID 0x2001 fp 0011223344556677" out && ok || bad "root key note: $(cat out)"
+rk zeroized 0x2001 "$ukfp" "" > rk-zeroized.json
+[ "$(check rk-zeroized.json)" = 1 ] && ok || bad "root key after zeroize accepted: $(cat out)"
+grep -q "holds a root key after a confirmed zeroize" out && ok || bad "zeroize note: $(cat out)"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
