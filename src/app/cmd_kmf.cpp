@@ -5,21 +5,25 @@
 // the engine refuses anything outside it. Key values are never printed.
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "app/commands.h"
 #include "app/input.h"
 #include "app/kmf_state.h"
+#include "app/mc_endpoint_config.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "kmf/kmf_engine.h"
+#include "kmf_service/root_key_export.h"
 #include "kms/at_rest.h"
 #include "store/sqlite_kmf_store.h"
 
@@ -40,6 +44,8 @@ struct KmfArgs {
   std::string keyset = "1", sln, kid, algid = "0x84", key_hex;
   std::string unit, group;
   int64_t campaign = 0;
+  bool json = false;
+  std::string iwf_node = "iwf", out, serial = "1";
 };
 
 int Report(const Error& e) {
@@ -256,6 +262,90 @@ Status ShowStatus(kmf::KmfEngine& e, const KmfArgs& a) {
   return Ok();
 }
 
+// {"kid": "0x4983", "algid": "0x84", "fingerprint": ...}, as `client keys --json` prints them.
+nlohmann::json KeyJson(const kmf::FingerprintedKey& k) {
+  return {{"kid", fmt::format("0x{:04X}", k.ref.kid)},
+          {"algid", fmt::format("0x{:02X}", k.ref.algid)},
+          {"fingerprint", k.fingerprint}};
+}
+
+// The TEKs each unit should hold now (docs/kmf.md "Expected keys"); every organisation unless
+// --org names one.
+Status Expected(kmf::KmfEngine& e, const KmfArgs& a) {
+  std::vector<std::string> orgs;
+  if (!a.org.empty()) {
+    orgs.push_back(a.org);
+  } else {
+    KB_TRY(auto all, e.ListOrganisations());
+    for (const auto& o : all) orgs.push_back(o.id);
+  }
+  std::vector<kmf::UnitExpectation> units;
+  for (const auto& org : orgs) {
+    KB_TRY(auto list, e.Expected(org));
+    for (auto& u : list) units.push_back(std::move(u));
+  }
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& u : units) {
+      nlohmann::json keys = nlohmann::json::array();
+      for (const auto& k : u.keys) {
+        nlohmann::json j = KeyJson(k);
+        j["keyset"] = k.ref.keyset_id;
+        j["sln"] = k.ref.sln;
+        keys.push_back(std::move(j));
+      }
+      out.push_back({{"org", u.org},
+                     {"rsi", u.rsi},
+                     {"state", std::string(kmf::UnitStateName(u.state))},
+                     {"root_key", KeyJson(u.root_key)},
+                     {"keys", std::move(keys)}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return Ok();
+  }
+  std::printf("%-10s %8s  %-12s %-24s %s\n", "org", "RSI", "state", "root key (KID fp)",
+              "TEKs it should hold (keyset/SLN KID ALGID fp)");
+  for (const auto& u : units) {
+    std::string root = fmt::format("0x{:04X} {}", u.root_key.ref.kid, u.root_key.fingerprint);
+    std::printf("%-10s %8u  %-12s %-24s %s\n", u.org.c_str(), u.rsi,
+                std::string(kmf::UnitStateName(u.state)).c_str(), root.c_str(),
+                u.keys.empty() ? "-" : "");
+    for (const auto& k : u.keys)
+      std::printf("%59s%u/%u 0x%04X 0x%02X %s\n", "", k.ref.keyset_id, k.ref.sln, k.ref.kid,
+                  k.ref.algid, k.fingerprint.c_str());
+  }
+  if (units.empty()) std::printf("no units\n");
+  return Ok();
+}
+
+// The UKEKs of the organisation's units that the IWF node's rsi_map maps to MC users, as the
+// key file of `iwf distribute-root-keys --key-file` (docs/kmf.md "Root key export").
+Status ExportRootKeysCmd(kmf::KmfEngine& e, const KmfArgs& a) {
+  if (a.config.empty())
+    return Fail(Error::InvalidArgument("export-root-keys needs --config FILE (the IWF's rsi_map)"));
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(a.config);
+  } catch (const YAML::Exception& ex) {
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", a.config, ex.what())));
+  }
+  RoleContext ctx;
+  ctx.role = "iwf";
+  ctx.node = a.iwf_node;
+  ctx.root = root;
+  ctx.config = root["nodes"][a.iwf_node];
+  if (!ctx.config)
+    return Fail(Error::NotFound(fmt::format("{}: no section nodes.{}", a.config, a.iwf_node)));
+  KB_TRY(iwf::RsiMap map, ReadRsiMap(ctx));
+  KB_TRY(uint32_t serial, ParseNumber(a.serial, "--serial", 0xFFFFFFFF));
+  KB_TRY(auto exported, kmf_service::ExportRootKeys(e, a.org, map, serial));
+  KB_CHECK(kms::WriteFileAtomic(a.out, exported.text.Reveal(), 0600));
+  for (const auto& s : exported.skipped) std::fprintf(stderr, "skipped %s\n", s.c_str());
+  std::printf("%zu root keys of %s exported to %s (rotation serial %u; %zu units skipped)\n",
+              exported.exported, a.org.c_str(), a.out.c_str(), serial, exported.skipped.size());
+  return Ok();
+}
+
 }  // namespace
 
 void RegisterKmfCommands(CLI::App& app) {
@@ -333,6 +423,23 @@ void RegisterKmfCommands(CLI::App& app) {
   org(status);
   status->add_option("--campaign", args->campaign, "one campaign's units");
   status->callback([args] { WithEngine(*args, [&](auto& e) { return ShowStatus(e, *args); }); });
+
+  auto* exp = kmf->add_subcommand("export-root-keys",
+                                  "write the units' UKEKs as the IWF's root key file (mode 0600)");
+  org(exp);
+  exp->add_option("--iwf-node", args->iwf_node, "the IWF node whose rsi_map names the users");
+  exp->add_option("--out", args->out, "the key file to write")->required();
+  exp->add_option("--serial", args->serial,
+                  "rotation serial of every line (default 1; raise it when UKEKs change)");
+  exp->callback(
+      [args] { WithEngine(*args, [&](auto& e) { return ExportRootKeysCmd(e, *args); }); });
+
+  auto* expected =
+      kmf->add_subcommand("expected", "the TEKs each unit should hold now (fingerprints only)");
+  state(expected);
+  expected->add_option("--org", args->org, "one organisation (default: every organisation)");
+  expected->add_flag("--json", args->json, "JSON array, one object per unit");
+  expected->callback([args] { WithEngine(*args, [&](auto& e) { return Expected(e, *args); }); });
 }
 
 }  // namespace kb::app

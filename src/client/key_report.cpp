@@ -4,14 +4,11 @@
 #include <fmt/format.h>
 
 #include "core/encoding.h"
-#include "crypto/hash.h"
+#include "p25/key_fingerprint.h"
 
 namespace kb::client {
 
-std::string KeyFingerprint(const SecretBytes& key) {
-  crypto::Sha256Digest d = crypto::Sha256(key.Reveal());
-  return ToHex(ByteView(d).first(8));
-}
+std::string KeyFingerprint(const SecretBytes& key) { return p25::KeyFingerprint(key); }
 
 nlohmann::json DescribeKeyStore(const p25::SubscriberUnit& su, const ClientExtras& extras) {
   nlohmann::json j;

@@ -10,6 +10,7 @@
 #include "crypto/aes.h"
 #include "kmf/kmm_seal.h"
 #include "p25/algorithm_id.h"
+#include "p25/key_fingerprint.h"
 
 namespace kb::kmf {
 namespace {
@@ -40,7 +41,7 @@ class Txn {
 };
 
 Error NoSuchUnit(std::string_view org, Rsi rsi) {
-  return Error::NotFound(fmt::format("no unit {} in organisation {}", rsi, org));
+  return Error::NotFound(fmt::format("unit {} not found in organisation {}", rsi, org));
 }
 
 MessageId CommandIdOf(CampaignKind k) {
@@ -132,7 +133,7 @@ Duration KmfEngine::TimeoutFor(uint32_t attempts) const {
 
 Status KmfEngine::RequireOrg(std::string_view org) {
   KB_TRY(auto o, store_.FindOrganisation(org));
-  if (!o) return Fail(Error::NotFound(fmt::format("no organisation {}", org)));
+  if (!o) return Fail(Error::NotFound(fmt::format("organisation {} not found", org)));
   return Ok();
 }
 
@@ -213,17 +214,71 @@ Status KmfEngine::PutGroup(std::string_view org, Group group) {
 Status KmfEngine::DeleteGroup(std::string_view org, std::string_view name) {
   KB_CHECK(RequireOrg(org));
   KB_TRY(auto g, store_.FindGroup(org, name));
-  if (!g) return Fail(Error::NotFound(fmt::format("no group {} in organisation {}", name, org)));
+  if (!g)
+    return Fail(Error::NotFound(fmt::format("group {} not found in organisation {}", name, org)));
   return store_.DeleteGroup(org, name);
 }
 
 Result<UnitInfo> KmfEngine::GetUnit(std::string_view org, Rsi rsi) { return OwnedUnit(org, rsi); }
+
+Result<std::vector<UnitInfo>> KmfEngine::ListUnits(std::string_view org) {
+  KB_CHECK(RequireOrg(org));
+  KB_TRY(auto rsis, store_.ListUnits(org));
+  std::sort(rsis.begin(), rsis.end());
+  std::vector<UnitInfo> out;
+  out.reserve(rsis.size());
+  for (Rsi r : rsis) {
+    KB_TRY(UnitSummary u, OwnedUnit(org, r));
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+Result<NamedKey> KmfEngine::ExportUkek(std::string_view org, Rsi rsi) {
+  KB_CHECK(OwnedUnit(org, rsi));
+  KB_TRY(auto unit, store_.FindUnit(rsi));
+  if (!unit || unit->org != org) return Fail(NoSuchUnit(org, rsi));
+  return std::move(unit->ukek);
+}
 
 Result<std::vector<KeyRef>> KmfEngine::ListKeys(std::string_view org) {
   KB_CHECK(RequireOrg(org));
   KB_TRY(auto teks, store_.ListTeks(org));
   std::vector<KeyRef> out;
   for (const auto& t : teks) out.push_back(t.ref);
+  return out;
+}
+
+Result<std::vector<UnitExpectation>> KmfEngine::Expected(std::string_view org) {
+  KB_CHECK(RequireOrg(org));
+  KB_TRY(auto rsis, store_.ListUnits(org));
+  std::sort(rsis.begin(), rsis.end());
+  KB_TRY(auto teks, store_.ListTeks(org));
+  std::sort(teks.begin(), teks.end(), [](const Tek& a, const Tek& b) {
+    return std::pair(a.ref.keyset_id, a.ref.sln) < std::pair(b.ref.keyset_id, b.ref.sln);
+  });
+  std::vector<UnitExpectation> out;
+  out.reserve(rsis.size());
+  for (Rsi r : rsis) {
+    KB_TRY(auto unit, store_.FindUnit(r));
+    if (!unit || unit->org != org) continue;
+    UnitExpectation e;
+    e.org = unit->org;
+    e.rsi = unit->rsi;
+    e.state = unit->state;
+    e.root_key = {{kKekKeysetId, 0, unit->ukek.kid, unit->ukek.algid},
+                  p25::KeyFingerprint(unit->ukek.key)};
+    if (unit->state != UnitState::kZeroized) {
+      KB_TRY(auto groups, store_.GroupsOfUnit(r));
+      std::set<uint16_t> slns;
+      for (const auto& g : groups)
+        if (g.org == org) slns.insert(g.slns.begin(), g.slns.end());
+      for (const Tek& t : teks)
+        if (t.org == org && slns.contains(t.ref.sln))
+          e.keys.push_back({t.ref, p25::KeyFingerprint(t.key)});
+    }
+    out.push_back(std::move(e));
+  }
   return out;
 }
 
@@ -264,7 +319,8 @@ Result<int64_t> KmfEngine::RekeyUnit(std::string_view org, Rsi rsi, TimePoint no
 Result<int64_t> KmfEngine::RekeyGroup(std::string_view org, std::string_view name, TimePoint now) {
   KB_CHECK(RequireOrg(org));
   KB_TRY(auto g, store_.FindGroup(org, name));
-  if (!g) return Fail(Error::NotFound(fmt::format("no group {} in organisation {}", name, org)));
+  if (!g)
+    return Fail(Error::NotFound(fmt::format("group {} not found in organisation {}", name, org)));
   std::vector<Rsi> units;
   for (Rsi r : g->members) {
     KB_TRY(UnitSummary u, OwnedUnit(org, r));
@@ -317,7 +373,9 @@ Result<int64_t> KmfEngine::Changeover(std::string_view org, uint8_t superseded, 
   KB_TRY(auto keysets, store_.ListKeysets(org));
   bool known = std::any_of(keysets.begin(), keysets.end(),
                            [&](const Keyset& k) { return k.keyset_id == activated; });
-  if (!known) return Fail(Error::NotFound(fmt::format("no keyset {} in {}", activated, org)));
+  if (!known)
+    return Fail(
+        Error::NotFound(fmt::format("keyset {} not found in organisation {}", activated, org)));
   KB_CHECK(PutKeyset(org, activated, true));
   KB_TRY(auto all, store_.ListUnits(org));
   std::vector<Rsi> units;
@@ -855,7 +913,7 @@ Result<CampaignStatus> KmfEngine::GetCampaignStatus(std::string_view org, int64_
   KB_TRY(auto c, store_.FindCampaign(campaign_id));
   if (!c || c->org != org)
     return Fail(
-        Error::NotFound(fmt::format("no campaign {} in organisation {}", campaign_id, org)));
+        Error::NotFound(fmt::format("campaign {} not found in organisation {}", campaign_id, org)));
   CampaignStatus st;
   st.campaign = std::move(*c);
   KB_TRY(st.tasks, store_.ListTasks(campaign_id));

@@ -43,12 +43,29 @@ struct Outbound {
 // What an operator can see of a unit (never key values).
 using UnitInfo = UnitSummary;
 
+// A key named with its fingerprint (p25::KeyFingerprint), never its value.
+struct FingerprintedKey {
+  KeyRef ref;
+  std::string fingerprint;
+};
+
+// What one unit should hold now according to the key database (docs/kmf.md "Expected keys").
+struct UnitExpectation {
+  std::string org;
+  Rsi rsi = 0;
+  UnitState state = UnitState::kActive;
+  FingerprintedKey root_key;           // the UKEK (keyset_id 0xFF, sln 0)
+  std::vector<FingerprintedKey> keys;  // TEKs, ordered by keyset, SLN
+};
+
 class KmfEngine {
  public:
   KmfEngine(KmfStore& store, EngineOptions options = {}) : store_(store), opt_(options) {}
 
   // --- Key database administration (all scoped to the acting organisation) ---
   Status AddOrganisation(const Organisation& org);
+  // Every organisation (the KMF operator's view, for commands not scoped to one).
+  Result<std::vector<Organisation>> ListOrganisations() { return store_.ListOrganisations(); }
   // Creates or updates a keyset; activating one deactivates the organisation's others.
   Status PutKeyset(std::string_view org, uint8_t keyset_id, bool active);
   // Stores a TEK (creating its keyset, inactive unless it is the first). The key length must
@@ -61,7 +78,16 @@ class KmfEngine {
   Status PutGroup(std::string_view org, Group group);
   Status DeleteGroup(std::string_view org, std::string_view name);
   Result<UnitInfo> GetUnit(std::string_view org, Rsi rsi);
+  // The organisation's units, by RSI (no key is unsealed).
+  Result<std::vector<UnitInfo>> ListUnits(std::string_view org);
+  // The unit's UKEK, for handing it to the IWF's root key distribution (docs/kmf.md "Root key
+  // export"); the only call that returns a unit key. kNotFound outside the organisation.
+  Result<NamedKey> ExportUkek(std::string_view org, Rsi rsi);
   Result<std::vector<KeyRef>> ListKeys(std::string_view org);
+  // Per unit of the organisation (by RSI), the TEKs it should hold now: for every keyset, the
+  // TEKs whose SLN one of its groups lists (what a Rekey-Command delivers); none once the unit
+  // confirmed a zeroize. Reads (unseals) the keys to fingerprint them.
+  Result<std::vector<UnitExpectation>> Expected(std::string_view org);
 
   // --- Operations: each creates a campaign (returns its id) whose KMMs Tick() sends ---
   Result<int64_t> RekeyUnit(std::string_view org, Rsi rsi, TimePoint now);

@@ -32,6 +32,52 @@ grep -q "campaign 1: rekey group tac, 2 units queued" "$dir/out" || fail "rekey 
 grep -q "unit 1002: queued" "$dir/out" || fail "status output"
 "$kb" kmf status --state "$state" --org fire --campaign 1 2>/dev/null && fail "foreign status"
 "$kb" kmf status --state "$state" --org police >> "$dir/out"
+# kmf expected: the TEKs each unit should hold, by fingerprint (first 8 octets of SHA-256).
+fp() { printf '%s' "$1" | xxd -r -p | sha256sum | cut -c1-16; }
+"$kb" kmf expected --state "$state" --org police --json > "$dir/expected.json"
+python3 - "$dir/expected.json" "$(fp "$tek")" "$(fp "$ukek")" <<'PY' || fail "expected --json"
+import json, sys
+units = json.load(open(sys.argv[1]))
+assert [u["rsi"] for u in units] == [1001, 1002], units
+u = units[0]
+assert u["org"] == "police" and u["state"] == "active", u
+assert u["root_key"] == {"kid": "0x50BC", "algid": "0x84", "fingerprint": sys.argv[3]}, u
+keys = {(k["keyset"], k["sln"], k["kid"], k["algid"]): k["fingerprint"] for k in u["keys"]}
+assert set(keys) == {(1, 1, "0x4983", "0x84"), (2, 1, "0x4984", "0x84")}, keys
+assert keys[(1, 1, "0x4983", "0x84")] == sys.argv[2], keys
+PY
+"$kb" kmf expected --state "$state" --json | python3 -c '
+import json, sys
+assert sorted(u["org"] + str(u["rsi"]) for u in json.load(sys.stdin)) == ["fire2001", "police1001", "police1002"]
+' || fail "expected for every organisation"
+"$kb" kmf expected --state "$state" --org police > "$dir/expected.txt"
+grep -q "police.*1001  active.*0x50BC $(fp "$ukek")" "$dir/expected.txt" || fail "expected table"
+grep -q "1/1 0x4983 0x84 $(fp "$tek")" "$dir/expected.txt" || fail "expected table key"
+cat "$dir/expected.json" "$dir/expected.txt" >> "$dir/out"
+# kmf export-root-keys: the UKEKs of the units the IWF's rsi_map names, in the key file format
+# of `iwf distribute-root-keys --key-file`, through --config (the kmf node's state directory).
+cat > "$dir/kb.yaml" <<YAML
+data_dir: data
+nodes:
+  kmf: {role: kmf, state: $state}
+  iwf:
+    role: iwf
+    rsi_map:
+      - {rsi: 1001, mc_service_id: "sip:alice@example.org", lmr_type: P25}
+      - {rsi: 2001, mc_service_id: "sip:carol@example.org"}
+YAML
+"$kb" kmf export-root-keys --config "$dir/kb.yaml" --org police --iwf-node iwf --serial 3 \
+  --out "$dir/root-keys.txt" > "$dir/export.out" 2> "$dir/export.err" || fail "export-root-keys"
+[ "$(stat -c %a "$dir/root-keys.txt")" = 600 ] || fail "key file mode"
+grep -q "1 root keys of police exported" "$dir/export.out" || fail "export output"
+grep -q "skipped RSI 1002: not in the IWF's rsi_map" "$dir/export.err" || fail "export skipped"
+[ "$(grep -vc '^#' "$dir/root-keys.txt")" = 1 ] || fail "key file lines"
+grep -qx "sip:alice@example.org p25 0x84 0x50BC 3 $ukek police-1001-UKEK" "$dir/root-keys.txt" \
+  || fail "key file line"
+grep -q carol "$dir/root-keys.txt" && fail "another organisation's unit exported"
+"$kb" kmf export-root-keys --config "$dir/kb.yaml" --org police --iwf-node nope --out "$dir/x" \
+  2>/dev/null && fail "export with an unknown IWF node"
+cat "$dir/export.out" "$dir/export.err" >> "$dir/out"
 # No key value ever reaches the output, the database or its journal.
 gen=$(tr -d '\n' < "$dir/1002.ukek")
 for secret in "$ukek" "$tek" "$gen"; do

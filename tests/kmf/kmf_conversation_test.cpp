@@ -1,11 +1,14 @@
 // TIA-102.AACA §9.2: KMF <-> subscriber-unit conversations for every operation, with the p25
 // subscriber-unit engine on the radio side and lost and duplicated KMMs injected.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
 #include "kmf_fixture.h"
+#include "p25/key_fingerprint.h"
 #include "p25/subscriber_unit.h"
 
 namespace kb::kmf::testing {
@@ -104,6 +107,31 @@ class KmfConversationTest : public KmfFixture {
     return n;
   }
 
+  // What the radio holds, as "keyset/sln kid algid fingerprint" (TEK keysets only).
+  std::vector<std::string> Held(Rsi rsi) {
+    std::vector<std::string> out;
+    for (const auto& [id, ks] : radios_.at(rsi)->keys().keysets())
+      if (id != p25::kKekKeysetId)
+        for (const auto& [ref, k] : ks.keys)
+          out.push_back(
+              fmt::format("{}/{} {} {} {}", id, k.sln, k.kid, k.algid, p25::KeyFingerprint(k.key)));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  // What the KMF says the unit should hold, in the same form.
+  std::vector<std::string> ExpectedOf(std::string_view org, Rsi rsi) {
+    auto all = engine_.Expected(org);
+    EXPECT_TRUE(all) << all.error().ToString();
+    std::vector<std::string> out;
+    for (const auto& u : *all)
+      if (u.rsi == rsi)
+        for (const auto& k : u.keys)
+          out.push_back(fmt::format("{}/{} {} {} {}", k.ref.keyset_id, k.ref.sln, k.ref.kid,
+                                    k.ref.algid, k.fingerprint));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   std::map<Rsi, std::unique_ptr<p25::SubscriberUnit>> radios_;
   TimePoint now_ = kT0;
   int radio_answers_ = 0;
@@ -133,6 +161,31 @@ TEST_F(KmfConversationTest, RekeyGroupDespiteLostAndDuplicatedKmms) {
   EXPECT_GE(engine_.counters().resent, 2u);   // 1001 and 1002 were retried
   EXPECT_GE(engine_.counters().ignored, 1u);  // the duplicate answers
   for (const auto& t : st.tasks) EXPECT_EQ(t.state, TaskState::kDone) << t.rsi;
+}
+
+// `kmf expected` (docs/kmf.md "Expected keys"): after a rekey of every unit, what each radio
+// holds is exactly what the KMF expects, compared by fingerprint; zeroized units expect nothing.
+TEST_F(KmfConversationTest, ExpectedKeysMatchWhatTheRadiosHold) {
+  EXPECT_NE(Held(1002), ExpectedOf("police", 1002));  // nothing sent yet
+  engine_.RekeyAll("police", kT0).value();
+  engine_.RekeyAll("fire", kT0).value();
+  Run(kT0);
+  for (Rsi r : {1001u, 1002u, 1003u}) {
+    EXPECT_EQ(Held(r), ExpectedOf("police", r)) << r;
+    EXPECT_FALSE(Held(r).empty());
+  }
+  EXPECT_EQ(Held(2001), ExpectedOf("fire", 2001));
+  EXPECT_EQ(ExpectedOf("police", 1002).size(), 4u);
+  engine_.Zeroize("police", 1003, now_).value();
+  Run(now_);
+  EXPECT_TRUE(Held(1003).empty());
+  EXPECT_TRUE(ExpectedOf("police", 1003).empty());
+  auto units = engine_.Expected("police").value();
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[2].state, UnitState::kZeroized);
+  // The root key is the UKEK the radio was provisioned with.
+  EXPECT_EQ(units[0].root_key.ref.kid, U(1001).ukek.kid);
+  EXPECT_EQ(units[0].root_key.fingerprint, p25::KeyFingerprint(U(1001).ukek.key));
 }
 
 TEST_F(KmfConversationTest, TemporaryGroupRekey) {

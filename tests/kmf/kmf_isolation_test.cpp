@@ -27,9 +27,9 @@ TEST_F(KmfIsolationTest, OperationsCannotAddressAnotherOrganisationsUnits) {
   ExpectNotFound(engine_.DeleteGroup("police", "fire-1"));
   // The error does not tell an existing foreign unit from a missing one.
   EXPECT_EQ(engine_.RekeyUnit("police", 2001, kT0).error().message(),
-            "no unit 2001 in organisation police");
+            "unit 2001 not found in organisation police");
   EXPECT_EQ(engine_.RekeyUnit("police", 7777, kT0).error().message(),
-            "no unit 7777 in organisation police");
+            "unit 7777 not found in organisation police");
   EXPECT_TRUE(TickOk(kT0).empty());
 }
 
