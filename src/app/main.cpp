@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterUpCommands(app);
   kb::app::RegisterGmsCommands(app);
   kb::app::RegisterDemoCommands(app);
+  kb::app::RegisterLadderCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,8 +40,9 @@ must_log() {
   wait_log "$1" "$2" 20 && { ok; return; }
   bad "$3: '$2' not in $1: $(tail -5 "$1")"; echo "radio e2e: $passes passed, $fails failed"; exit 1
 }
-start() {  # start NODE ROLE
-  "$kb" serve --role "$2" --node "$1" --config keybridge.yaml >> "$1.log" 2>&1 & pid[$1]=$!
+start() {  # start NODE ROLE (both nodes append to one capture file, docs/capture.md)
+  "$kb" serve --role "$2" --node "$1" --config keybridge.yaml --capture capture.pcap \
+    >> "$1.log" 2>&1 & pid[$1]=$!
 }
 stop() {  # stop NODE: SIGTERM, expect exit status 0
   kill -TERM "${pid[$1]}" 2>/dev/null; wait "${pid[$1]}"; local rc=$?; unset "pid[$1]"
@@ -131,11 +132,29 @@ import socket,sys
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.sendto(bytes(14)+b'\x1e\x00\x07',('127.0.0.1',int(sys.argv[1])))" $p_kmf
 check_log kmf.log "datagram dropped: neither the IWF nor a radio" "foreign datagram"
 
-# 6. Clean stop; the key survives a restart (sealed store).
+# 6. The capture as a ladder diagram (docs/ladder.md), named by node from the configuration.
+"$kb" ladder capture.pcap --config keybridge.yaml > ladder.out 2>&1 && ok || bad "ladder: $(cat ladder.out)"
+grep -Eq "kmf +-> r1 +DLI Rekey-Command 9999999->2001 MN [0-9]+ MAC 0x84/0x50BC: wrapped under KEK 0x84/0x50BC; keyset 1 ALGID 0x84 SLN 1 KID 0x4983" ladder.out \
+  && ok || bad "ladder rekey line: $(cat ladder.out)"
+grep -Eq "r1 +-> kmf +DLI Rekey-Acknowledgment 2001->9999999 .*KID 0x4983 status 0x00" ladder.out \
+  && ok || bad "ladder ack line: $(cat ladder.out)"
+grep -Eq "r1 +-> kmf +DLI Hello 2001->9999999 .*rekey request" ladder.out && ok || bad "ladder hello: $(cat ladder.out)"
+n=$("$kb" ladder capture.pcap --count)
+[ "$n" -ge 5 ] && ok || bad "ladder --count: $n"
+"$kb" ladder capture.pcap --from-packet 2 --json > ladder.json 2>&1 && ok || bad "ladder --json"
+python3 -c "
+import json,sys
+rows=[json.loads(l) for l in open('ladder.json')]
+assert len(rows)==int(sys.argv[1])-2, len(rows)
+assert all(r['packet']>2 and r['kind']=='dli' for r in rows), rows
+assert any(r.get('kmm',{}).get('name')=='Rekey-Acknowledgment' for r in rows), rows
+" "$n" && ok || bad "ladder json: $(head -3 ladder.json)"
+
+# 7. Clean stop; the key survives a restart (sealed store).
 stop kmf
 stop r1
 "$kb" client keys --config keybridge.yaml --node r1 > keys2.json 2>&1 && grep -q "$fp" keys2.json \
   && grep -q '"running": false' keys2.json && ok || bad "keys after stop: $(cat keys2.json)"
-if grep -Eiq "$ukek|$tek" ./*.log ./*.out ./*.json; then bad "a key appears in a log"; else ok; fi
+if grep -Eiq "$ukek|$tek" ./*.log ./*.out ./*.json capture.pcap; then bad "a key appears in a log"; else ok; fi
 echo "radio e2e: $passes passed, $fails failed"
 [ "$fails" = 0 ]
