@@ -49,9 +49,10 @@ Result<std::string> KeyText(const nlohmann::json& k, uint32_t keyset, const std:
                      k["fingerprint"].get<std::string>());
 }
 
-std::string Short(const std::string& key_text) {  // "KID 0x4983 ks1/sln1"
+std::string Short(const std::string& key_text) {  // "0x4983 ks1/sln1"
   auto alg = key_text.find(" alg ");
-  return alg == std::string::npos ? key_text : key_text.substr(0, alg);
+  std::string s = alg == std::string::npos ? key_text : key_text.substr(0, alg);
+  return s.starts_with("KID ") ? s.substr(4) : s;
 }
 
 std::string Join(const std::vector<std::string>& keys) {
@@ -177,13 +178,13 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
 std::string FormatKeyCheck(const KeyCheck& check) {
   std::string out =
       fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<34} {:<34} {}\n", "node", "role", "org",
-                  "RSI", "state", "holds (TEKs)", "KMF expects", "match");
+                  "RSI", "state", "holds (TEKs)", "KMF expects (TEKs)", "match");
   for (const auto& r : check.rows) {
-    out += fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<8} {:<34} {:<34} {}\n", r.node, r.role,
+    out += fmt::format("{:<7} {:<6} {:<7} {:>5} {:<8} {:<7} {:<30} {:<30} {}\n", r.node, r.role,
                        r.org.empty() ? "-" : r.org, r.rsi ? std::to_string(r.rsi) : "-",
                        r.state.empty() ? "-" : r.state, r.root_key_check, Join(r.held),
                        Join(r.expected), r.match ? "yes" : "NO");
-    if (!r.note.empty()) out += fmt::format("{:<10} ^ {}\n", "", r.note);
+    if (!r.note.empty()) out += fmt::format("{:<7} ^ {}\n", "", r.note);
   }
   for (const auto& u : check.unmatched_units)
     out += fmt::format("(KMF unit without a node here, not checked: {})\n", u);

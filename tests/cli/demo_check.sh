@@ -52,7 +52,7 @@ check() { "$kb" demo check --config kb.yaml --expected "$1" > out 2> err; echo $
 
 expect same.json "$fp" 0x4001
 [ "$(check same.json)" = 0 ] && ok || bad "equal keys: $(cat out err)"
-grep -Eq '^alice +client +police +1001 +active .*KID 0x4001 ks1/sln1 .* yes$' out && ok || bad "row: $(cat out)"
+grep -Eq '^alice +client +police +1001 +active .*0x4001 ks1/sln1 .* yes$' out && ok || bad "row: $(cat out)"
 grep -q "without a node here, not checked: fire RSI 1101" out && ok || bad "unit without node: $(cat out)"
 grep -qi "$TEK" out && bad "a key value in the table" || ok
 "$kb" demo check --config kb.yaml --expected same.json --json > out.json && ok || bad "--json"
@@ -60,7 +60,7 @@ python3 -c "import json; d=json.load(open('out.json')); assert d['all_match'] an
 
 expect otherfp.json 0011223344556677 0x4001
 [ "$(check otherfp.json)" = 1 ] && ok || bad "another fingerprint accepted: $(cat out)"
-grep -q " NO$" out && grep -q "missing or different: KID 0x4001" out && grep -q "unexpected: KID 0x4001" out && ok || bad "mismatch row: $(cat out)"
+grep -q " NO$" out && grep -q "missing or different: 0x4001" out && grep -q "unexpected: 0x4001" out && ok || bad "mismatch row: $(cat out)"
 grep -q "^MISMATCH" out && ok || bad "no MISMATCH line: $(cat out)"
 
 expect otherkid.json "$fp" 0x4002
@@ -68,7 +68,7 @@ expect otherkid.json "$fp" 0x4002
 
 echo '[{"org":"police","rsi":1001,"state":"zeroized","keys":[]}]' > zeroized.json
 [ "$(check zeroized.json)" = 1 ] && ok || bad "a key held after a zeroize accepted: $(cat out)"
-grep -q "unexpected: KID 0x4001" out && ok || bad "extra key not named: $(cat out)"
+grep -q "unexpected: 0x4001" out && ok || bad "extra key not named: $(cat out)"
 
 echo '[]' > unknown.json  # a node the KMF does not know must hold no TEK
 [ "$(check unknown.json)" = 1 ] && ok || bad "unknown unit with a key accepted"
