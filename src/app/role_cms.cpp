@@ -122,10 +122,13 @@ Status Run(const RoleContext& ctx, int& code) {
       notifier->ExpireDue();
       last = std::chrono::steady_clock::now();
       const auto& c = notifier->counters();
-      (void)WriteNodeStatus(ctx, {{"subscriptions", notifier->active()},
-                                  {"subscribes", c.subscribes.load()},
-                                  {"notifies_sent", c.notifies_sent.load()},
-                                  {"notifies_failed", c.notifies_failed.load()}});
+      (void)WriteNodeStatus(ctx,
+                            {{"subscriptions", notifier->active()},
+                             {"subscribes", c.subscribes.load()},
+                             {"notifies_sent", c.notifies_sent.load()},
+                             {"notifies_failed", c.notifies_failed.load()}},
+                            {fmt::format("https://{}:{}", server_options.address, server->port()),
+                             fmt::format("sip://{}:{}", sip_addr.first, stack->udp_port())});
     }
   }
   spdlog::info("CMS stopping");
