@@ -8,11 +8,14 @@
 #include <mutex>
 
 #include "cms_service/document_store.h"
+#include "cms_service/subscription_store.h"
 #include "store/database.h"
 
 namespace kb::store {
 
-class SqliteCmsStore final : public cms_service::DocumentStore {
+// Also the xcap-diff subscriptions (cms_service::SubscriptionStore, table cms_subscription).
+class SqliteCmsStore final : public cms_service::DocumentStore,
+                             public cms_service::SubscriptionStore {
  public:
   // Opens (or creates and migrates) the database at path (":memory:" allowed).
   static Result<std::unique_ptr<SqliteCmsStore>> Open(const std::filesystem::path& path);
@@ -26,6 +29,10 @@ class SqliteCmsStore final : public cms_service::DocumentStore {
   Status Delete(std::string_view selector) override;
   Result<std::vector<cms_service::StoredDocument>> ListByXui(std::string_view xui) override;
   Result<std::vector<std::string>> ListLmrAwareXuis() override;
+
+  Status PutSubscription(const cms_service::Subscription& s) override;
+  Status RemoveSubscription(std::string_view call_id, std::string_view local_tag) override;
+  Result<std::vector<cms_service::Subscription>> LoadSubscriptions(int64_t now) override;
 
  private:
   explicit SqliteCmsStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
