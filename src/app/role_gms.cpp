@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "app/gms_identity.h"
-#include "app/output.h"
 #include "app/node_status.h"
+#include "app/output.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "gms/gmk_delivery_body.h"
