@@ -18,7 +18,7 @@ bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 d=$dir/story
 
 # A short first timeout: a command lost with a killed node is sent again (new MN) by the KMF.
-if env DEMO_DIR="$d" DEMO_SHORT=1 DEMO_QUIET=1 DEMO_KMF_TIMEOUT_MS=4000 \
+if env DEMO_DIR="$d" DEMO_SHORT=1 DEMO_QUIET=1 DEMO_KMF_TIMEOUT_MS=8000 \
     DEMO_KILL="mc-server iwf kmf alice" bash "$story" "$kb" > "$dir/out" 2>&1; then ok
 else bad "the story failed after the kills: $(tail -25 "$dir/out")"; fi
 for n in mc-server iwf kmf alice; do
