@@ -177,8 +177,8 @@ Result<KeyCheck> CompareKeys(const nlohmann::json& expected, const std::vector<N
 
 std::string FormatKeyCheck(const KeyCheck& check) {
   std::string out =
-      fmt::format("{:<10} {:<6} {:<8} {:>8} {:<10} {:<34} {:<34} {}\n", "node", "role", "org",
-                  "RSI", "state", "holds (TEKs)", "KMF expects (TEKs)", "match");
+      fmt::format("{:<7} {:<6} {:<7} {:>5} {:<8} {:<7} {:<30} {:<30} {}\n", "node", "role", "org",
+                  "RSI", "state", "UKEK", "holds (TEKs)", "KMF expects (TEKs)", "match");
   for (const auto& r : check.rows) {
     out += fmt::format("{:<7} {:<6} {:<7} {:>5} {:<8} {:<7} {:<30} {:<30} {}\n", r.node, r.role,
                        r.org.empty() ? "-" : r.org, r.rsi ? std::to_string(r.rsi) : "-",
