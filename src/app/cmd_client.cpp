@@ -23,6 +23,7 @@ namespace {
 
 struct ClientFlags {
   std::string config, node, file;
+  bool json = false;
 };
 
 struct MakeRekeyFlags {
@@ -158,7 +159,21 @@ void RegisterClientCommands(CLI::App& app) {
   auto* keys = client->add_subcommand(
       "keys", "show the key store: keysets, ALGIDs, key IDs, fingerprints (never key values)");
   common(keys);
-  keys->callback([] { ExitCode() = Report(RunKeys(f)); });
+  keys->add_flag("--json", f.json,
+                 "print only the key report as one line of JSON (for scripts and `demo check`)");
+  keys->callback([] {
+    if (!f.json) {
+      ExitCode() = Report(RunKeys(f));
+      return;
+    }
+    auto r = RunKeys(f);
+    if (!r) {
+      std::fprintf(stderr, "keybridge: %s\n", r.error().ToString().c_str());
+      ExitCode() = 1;
+      return;
+    }
+    std::cout << r->dump() << "\n";
+  });
   auto* hello = client->add_subcommand("hello", "send a Hello (identification) to the KMF");
   common(hello);
   hello->callback([] { ExitCode() = Report(RunHello(f, "hello")); });

@@ -18,6 +18,7 @@ void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
+void RegisterDemoCommands(CLI::App& app);    // demo, demo check
 void RegisterLadderCommands(CLI::App& app);  // ladder (docs/ladder.md)
 
 }  // namespace kb::app

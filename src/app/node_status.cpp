@@ -82,6 +82,32 @@ Status WriteNodeStatus(const RoleContext& ctx, nlohmann::json counters,
   return Ok();
 }
 
+NodeStatusThread::NodeStatusThread(const RoleContext& ctx,
+                                   std::function<nlohmann::json()> counters) {
+  // The thread gets no YAML (yaml-cpp nodes are not for concurrent use): the listen list is
+  // read here.
+  RoleContext c{ctx.role, ctx.node, YAML::Node(), YAML::Node(), ctx.data_dir, nullptr};
+  std::vector<std::string> listen = ListenFromConfig(ctx.config);
+  thread_ = std::thread([this, c, listen, counters = std::move(counters)] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      (void)WriteNodeStatus(c, counters(), listen);
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+    }
+  });
+}
+
+NodeStatusThread::~NodeStatusThread() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
 Result<nlohmann::json> ReadNodeStatus(const std::filesystem::path& node_data_dir) {
   std::filesystem::path path = node_data_dir / kNodeStatusFile;
   std::ifstream in(path);

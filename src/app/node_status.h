@@ -2,9 +2,13 @@
 // data_dir/<node>/status.json about once a second; `keybridge status` reads them.
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/roles.h"
@@ -22,6 +26,22 @@ inline constexpr const char* kNodeStatusFile = "status.json";
 // first call for this node in this process. Never throws.
 Status WriteNodeStatus(const RoleContext& ctx, nlohmann::json counters,
                        std::vector<std::string> listen = {});
+
+// For a role whose main loop blocks (the KMF's KmfService::Run): a thread that writes the
+// status file with counters() about once a second, from construction until destruction.
+class NodeStatusThread {
+ public:
+  NodeStatusThread(const RoleContext& ctx, std::function<nlohmann::json()> counters);
+  ~NodeStatusThread();
+  NodeStatusThread(const NodeStatusThread&) = delete;
+  NodeStatusThread& operator=(const NodeStatusThread&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 // Reads a status file; kNotFound when it does not exist.
 Result<nlohmann::json> ReadNodeStatus(const std::filesystem::path& node_data_dir);

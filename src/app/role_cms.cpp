@@ -68,7 +68,8 @@ Result<std::pair<std::string, uint16_t>> HostPort(const std::string& text, const
 
 Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto verifier, Verifier(ctx));
-  KB_TRY(auto store, store::SqliteCmsStore::Open(ctx.data_dir / "cms.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));  // SQLite: data_dir/cms.sqlite
+  KB_TRY(auto store, store::SqliteCmsStore::Open(storage));
   cms_service::CmsServiceOptions options;
   KB_TRY(options.policy.iwf_identities,
          Get<std::vector<std::string>>(ctx.config, "iwf_identities", {}));
@@ -102,6 +103,8 @@ Status Run(const RoleContext& ctx, int& code) {
                                          cms_service::kXcapRootPath);
   KB_TRY(no.xcap_root_uri, Get<std::string>(ctx.config, "xcap_root_uri", default_root));
   auto notifier = std::make_unique<cms_service::XcapDiffNotifier>(*stack, service, no, UnixNow);
+  // Subscriptions live in the node's database too: a restarted CMS keeps notifying them.
+  KB_CHECK(notifier->UseStore(store.get()));
   // The listener is installed before the server takes requests that change documents only in
   // principle: a PUT racing with start-up is not notified (no subscription can exist yet).
   service.SetChangeListener(
@@ -118,15 +121,23 @@ Status Run(const RoleContext& ctx, int& code) {
     if (std::chrono::steady_clock::now() - last >= std::chrono::seconds(1)) {
       notifier->ExpireDue();
       last = std::chrono::steady_clock::now();
-      (void)WriteNodeStatus(ctx, nlohmann::json::object());
+      const auto& c = notifier->counters();
+      (void)WriteNodeStatus(ctx,
+                            {{"subscriptions", notifier->active()},
+                             {"subscribes", c.subscribes.load()},
+                             {"notifies_sent", c.notifies_sent.load()},
+                             {"notifies_failed", c.notifies_failed.load()}},
+                            {fmt::format("https://{}:{}", server_options.address, server->port()),
+                             fmt::format("sip://{}:{}", sip_addr.first, stack->udp_port())});
     }
   }
   spdlog::info("CMS stopping");
   server->Stop();
-  notifier->TerminateAll();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the last NOTIFYs leave
+  // No "terminated" NOTIFYs: the subscriptions are durable and continue after a restart
+  // (docs/cms.md "Subscriptions across a restart"); they end by expiry or by the subscriber.
   service.SetChangeListener(nullptr);
-  stack.reset();  // before the notifier: pending NOTIFY callbacks refer to it
+  notifier->DetachStore();  // NOTIFYs failing with the stack do not end durable subscriptions
+  stack.reset();            // before the notifier: pending NOTIFY callbacks refer to it
   notifier.reset();
   code = 0;
   return Ok();

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/gms_identity.h"
+#include "app/node_status.h"
 #include "app/output.h"
 #include "app/role_config.h"
 #include "app/roles.h"
@@ -43,6 +44,7 @@ struct DeliveryState {
   std::mutex mu;
   std::set<std::string> delivered;
   std::map<std::string, std::chrono::steady_clock::time_point> tried;
+  uint64_t sent = 0, failed = 0;  // MESSAGEs sent, and answered with an error or not at all
 };
 
 // With `kms:` configured, the GMS is provisioned like any MC identity (TS 33.180 5.3): it logs
@@ -98,8 +100,15 @@ Status Run(const RoleContext& ctx, int& code) {
   identity->Configure(config);
   KB_TRY(config.iwf_uri, Get<std::string>(ctx.config, "iwf_uri", ""));
   KB_TRY(std::string store_file, Get<std::string>(ctx.config, "store", ""));
-  auto store_path = store_file.empty() ? ctx.data_dir / "gms.sqlite" : ConfigPath(ctx, store_file);
-  KB_TRY(auto store, store::SqliteGmsStore::Open(store_path.string()));
+  // `store: FILE` (an SQLite file) is the older form; otherwise the node's storage (SQLite:
+  // data_dir/gms.sqlite, or PostgreSQL).
+  std::unique_ptr<store::SqliteGmsStore> store;
+  if (!store_file.empty()) {
+    KB_TRY(store, store::SqliteGmsStore::Open(ConfigPath(ctx, store_file).string()));
+  } else {
+    KB_TRY(auto storage, NodeStorage(ctx));
+    KB_TRY(store, store::SqliteGmsStore::Open(storage));
+  }
   gms::GroupManagementServer engine(*store, config);
 
   for (const auto& g : ctx.config["groups"]) {
@@ -133,8 +142,10 @@ Status Run(const RoleContext& ctx, int& code) {
   while (ctx.stop == nullptr || !ctx.stop->load()) {
     KB_TRY(auto groups, store->ListGroups());
     auto now = std::chrono::steady_clock::now();
+    uint64_t stored_deliveries = 0;
     for (const auto& gid : groups) {
       KB_TRY(auto deliveries, store->ListDeliveries(gid));
+      stored_deliveries += deliveries.size();
       for (const auto& d : deliveries) {
         std::string key = fmt::format("{}|{}|{}", d.group_id, d.recipient, d.revision);
         {
@@ -143,6 +154,7 @@ Status Run(const RoleContext& ctx, int& code) {
           auto it = state->tried.find(key);
           if (it != state->tried.end() && now - it->second < 10s) continue;
           state->tried[key] = now;
+          ++state->sent;
         }
         auto msg = stack->NewRequest("MESSAGE", d.recipient, d.recipient, identity->uri);
         if (!msg) {
@@ -159,11 +171,23 @@ Status Run(const RoleContext& ctx, int& code) {
                 state->delivered.insert(key);
                 return;
               }
+              {
+                std::lock_guard lock(state->mu);
+                ++state->failed;
+              }
               spdlog::warn("gms: GMK to {} not delivered: {}", who,
                            r ? fmt::format("{} {}", r->StatusCode(), r->ReasonPhrase())
                              : r.error().message());
             });
       }
+    }
+    {
+      std::lock_guard lock(state->mu);
+      (void)WriteNodeStatus(ctx, {{"groups", groups.size()},
+                                  {"deliveries", stored_deliveries},
+                                  {"deliveries_acked", state->delivered.size()},
+                                  {"messages_sent", state->sent},
+                                  {"messages_failed", state->failed}});
     }
     for (int i = 0; i < 10 && (ctx.stop == nullptr || !ctx.stop->load()); ++i) {
       std::this_thread::sleep_for(100ms);

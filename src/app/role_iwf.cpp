@@ -51,7 +51,8 @@ Status Run(const RoleContext& ctx) {
   KB_TRY(options.max_in_flight, Get<size_t>(ctx.config, "max_in_flight", options.max_in_flight));
   KB_TRY(options.dedup_window_ms,
          Get<int64_t>(ctx.config, "dedup_window_ms", options.dedup_window_ms));
-  KB_TRY(auto outbox, store::SqliteIwfOutbox::Open(ctx.data_dir / "iwf-outbox.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));  // SQLite: data_dir/iwf-outbox.sqlite
+  KB_TRY(auto outbox, store::SqliteIwfOutbox::Open(storage));
 
   size_t mapped = map.size();
   KB_TRY(auto endpoint, mc_endpoint::McEndpoint::Start(std::move(ep_config)));

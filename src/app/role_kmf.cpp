@@ -13,6 +13,7 @@
 #include "app/kmf_radios.h"
 #include "app/kmf_state.h"
 #include "app/mc_endpoint_config.h"
+#include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "kmf_service/dli_kmf_transport.h"
@@ -38,6 +39,20 @@ Result<std::unique_ptr<kmf_service::DliKmfTransport>> StartLmrFace(
   return kmf_service::DliKmfTransport::Start(o, on_kmm);
 }
 
+// status.json counters (docs/operations.md "Node status").
+nlohmann::json KmfStatusCounters(const kmf_service::KmfService& service) {
+  auto c = service.counters();
+  auto e = service.engine_counters();
+  return {{"campaigns_active", c.campaigns_active},
+          {"campaigns_complete", c.campaigns_complete},
+          {"kmms_sent", e.sent},
+          {"kmms_resent", e.resent},
+          {"kmms_acked", e.acked},
+          {"kmms_failed", e.failed},
+          {"received", c.received},
+          {"send_errors", c.send_errors}};
+}
+
 Status Run(const RoleContext& ctx) {
   KB_TRY(std::string state, Get<std::string>(ctx.config, "state", ""));
   std::filesystem::path state_dir = state.empty() ? ctx.data_dir : ConfigPath(ctx, state);
@@ -53,6 +68,7 @@ Status Run(const RoleContext& ctx) {
   KB_TRY(options.engine.max_attempts, Get<uint32_t>(ctx.config, "max_attempts", 5));
   KB_TRY(options.engine.max_sends_per_tick, Get<size_t>(ctx.config, "max_sends_per_tick", 1000));
   kmf_service::KmfService service(*store, options);
+  NodeStatusThread status(ctx, [&service] { return KmfStatusCounters(service); });
   auto on_kmm = [&service](Bytes kmm, std::string from) {
     service.OnInboundKmm(std::move(kmm), std::move(from));
   };

@@ -13,6 +13,7 @@
 #include "app/roles.h"
 #include "mc_server/mc_server.h"
 #include "net/registrar.h"
+#include "store/mc_registration_store.h"
 #include "store/sqlite_message_store.h"
 
 namespace kb::app {
@@ -116,9 +117,13 @@ Status Run(const RoleContext& ctx) {
     return aor.starts_with("sip:") && creds->contains(std::string(aor.substr(4)));
   };
 
-  KB_TRY(auto store, store::SqliteMessageStore::Open(ctx.data_dir / "mc-messages.sqlite"));
+  KB_TRY(auto storage, NodeStorage(ctx));  // SQLite: data_dir/mc-messages.sqlite
+  KB_TRY(auto store, store::SqliteMessageStore::Open(storage));
+  // SQLite: data_dir/mc-registrations.sqlite
+  KB_TRY(auto registrations, store::McRegistrationStore::Open(storage));
   KB_TRY(auto stack, net::SipStack::Start(sc));
   mc_server::McServer server(mc, lookup, known, *store, *stack);
+  server.SetRegistrationStore(registrations.get());
   KB_CHECK(server.Start());
   spdlog::info(
       "mc-server: listening on SIP UDP {}:{} and TCP {}:{}, {} users, {} LMR security "

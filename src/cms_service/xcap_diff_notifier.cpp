@@ -13,6 +13,7 @@
 #include "cms/xcap_diff.h"
 #include "cms/xcap_uri.h"
 #include "cms/xml_names.h"
+#include "cms_service/subscription_store.h"
 #include "idms/idms_http.h"
 
 namespace kb::cms_service {
@@ -115,6 +116,36 @@ Result<net::SipEndpoint> EndpointOfContact(std::string_view contact, std::string
 XcapDiffNotifier::XcapDiffNotifier(net::SipStack& stack, const CmsService& service,
                                    NotifierOptions options, std::function<int64_t()> clock)
     : stack_(stack), service_(service), options_(std::move(options)), clock_(std::move(clock)) {}
+
+Status XcapDiffNotifier::UseStore(SubscriptionStore* store) {
+  std::lock_guard lock(mu_);
+  store_ = store;
+  if (store_ == nullptr) return Ok();
+  KB_TRY(auto loaded, store_->LoadSubscriptions(clock_()));
+  for (auto& s : loaded) {
+    std::string key = s.call_id + "|" + s.local_tag;
+    subs_[key] = std::move(s);
+  }
+  if (!loaded.empty())
+    spdlog::info("CMS SIP {} subscriptions loaded from the store", loaded.size());
+  return Ok();
+}
+
+void XcapDiffNotifier::DetachStore() {
+  std::lock_guard lock(mu_);
+  store_ = nullptr;
+}
+
+void XcapDiffNotifier::Persist(const Subscription& s, bool ended) {
+  if (store_ == nullptr) return;
+  Status st =
+      ended ? store_->RemoveSubscription(s.call_id, s.local_tag) : store_->PutSubscription(s);
+  if (!st) {
+    counters_.store_failures++;
+    spdlog::error("CMS SIP subscription of {}: store failed: {}", s.subscriber,
+                  st.error().message());
+  }
+}
 
 size_t XcapDiffNotifier::active() const {
   std::lock_guard lock(mu_);
@@ -315,6 +346,8 @@ void XcapDiffNotifier::HandleSubscribe(const std::shared_ptr<net::IncomingReques
 void XcapDiffNotifier::SendNotify(Subscription& s, const std::string& body,
                                   std::string_view state) {
   ++s.local_cseq;
+  // Durable before it leaves: a restarted CMS continues the dialog with a higher CSeq.
+  Persist(s, state.starts_with("terminated"));
   net::SipMessage n = net::SipMessage::Request("NOTIFY", s.target_uri);
   Status st = n.AddHeader("From", "<" + options_.identity + ">;tag=" + s.local_tag);
   if (st) st = n.AddHeader("To", "<" + s.remote_uri + ">;tag=" + s.remote_tag);
@@ -347,7 +380,11 @@ void XcapDiffNotifier::SendNotify(Subscription& s, const std::string& body,
         r ? fmt::format("{} {}", r->StatusCode(), r->ReasonPhrase()) : r.error().message();
     spdlog::info("CMS SIP NOTIFY {} to {} failed ({}): subscription ended", cseq, who, what);
     std::lock_guard lock(mu_);
-    subs_.erase(key);  // RFC 6665 4.2.2: 481, timeout or transport failure ends it
+    // RFC 6665 4.2.2: 481, timeout or transport failure ends it
+    if (auto it = subs_.find(key); it != subs_.end()) {
+      Persist(it->second, /*ended=*/true);
+      subs_.erase(it);
+    }
   });
 }
 

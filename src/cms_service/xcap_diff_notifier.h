@@ -24,6 +24,8 @@ inline constexpr std::string_view kResourceListsMime = "application/resource-lis
 // Bearer"; libosip2 drops Authorization values that are not digest credentials, see docs/cms.md).
 inline constexpr std::string_view kAccessTokenHeader = "Keybridge-Access-Token";
 
+class SubscriptionStore;
+
 struct NotifierOptions {
   std::string identity = "sip:cms@example.org";  // From of our NOTIFYs
   std::string contact;                           // our Contact (sip:cms@host:port); required
@@ -35,6 +37,7 @@ struct NotifierOptions {
 
 struct NotifierCounters {
   std::atomic<uint64_t> subscribes{0}, refused{0}, notifies_sent{0}, notifies_failed{0};
+  std::atomic<uint64_t> store_failures{0};
 };
 
 // One subscription dialog (RFC 6665 4.1/4.2, RFC 3261 12): the CMS is the notifier (UAS of the
@@ -60,6 +63,15 @@ class XcapDiffNotifier {
   XcapDiffNotifier(net::SipStack& stack, const CmsService& service, NotifierOptions options,
                    std::function<int64_t()> clock);
 
+  // Keeps the subscriptions in `store` (it must outlive the notifier; call before the stack
+  // takes requests): the unexpired ones are loaded now; from then on every new, refreshed or
+  // notified subscription is written (its NOTIFY CSeq too) and every ended one removed. Without
+  // a store subscriptions live in memory only.
+  Status UseStore(SubscriptionStore* store);
+  // Stops writing to the store. Call it before destroying the stack at shutdown: NOTIFYs that
+  // fail because the stack goes away must not delete durable subscriptions.
+  void DetachStore();
+
   // The stack's request handler: SUBSCRIBE (new, refresh, Expires: 0); anything else 405.
   void OnRequest(std::shared_ptr<net::IncomingRequest> request);
   // The CMS service's change listener: a NOTIFY to every subscription watching the document.
@@ -82,6 +94,8 @@ class XcapDiffNotifier {
   // The xcap-diff of every watched document as it is now (initial and refresh NOTIFYs).
   std::string FullState(const Subscription& s) const;
   bool Watches(const Subscription& s, const DocumentChange& change) const;
+  // Writes s to the store (holding mu_), or removes it when `ended`; a failure is logged.
+  void Persist(const Subscription& s, bool ended);
 
   net::SipStack& stack_;
   const CmsService& service_;
@@ -89,6 +103,7 @@ class XcapDiffNotifier {
   std::function<int64_t()> clock_;
   mutable std::mutex mu_;
   std::map<Key, Subscription> subs_;
+  SubscriptionStore* store_ = nullptr;
   NotifierCounters counters_;
 };
 

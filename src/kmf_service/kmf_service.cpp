@@ -118,6 +118,9 @@ void KmfService::LogProgress() {
     }
   }
   first_progress_ = false;
+  std::lock_guard lock(mu_);
+  counters_.campaigns_active = seen_.size();
+  counters_.campaigns_complete = complete_.size();
 }
 
 void KmfService::Run(const std::atomic<bool>& stop) {

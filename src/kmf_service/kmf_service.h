@@ -42,6 +42,7 @@ class KmfService {
 
   struct Counters {
     uint64_t received = 0, dropped = 0, sent = 0, send_errors = 0;
+    uint64_t campaigns_active = 0, campaigns_complete = 0;  // as of the last progress log
   };
   Counters counters() const;
   kmf::KmfEngine::Counters engine_counters() const;

@@ -115,6 +115,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
 
   void OnRequest(std::shared_ptr<net::IncomingRequest> in);
   void OnRegister(const std::shared_ptr<net::IncomingRequest>& in);
+  // Puts the bindings of the registration store back (Start).
+  Status LoadRegistrations();
   void OnMessage(std::shared_ptr<net::IncomingRequest> in);
   void Refuse(net::IncomingRequest& in, const Refusal& r);
   void Count(const std::string& name, uint64_t n = 1) {
@@ -137,6 +139,7 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   Router router;
   MessageStore& store;
   net::SipStack& stack;
+  RegistrationStore* registrations = nullptr;
 
   std::mutex mu;  // contacts, queues
   std::map<std::string, std::vector<ContactRecord>> contacts;
@@ -184,7 +187,7 @@ void McServer::Impl::OnRegister(const std::shared_ptr<net::IncomingRequest>& in)
   net::SipMessage resp = registrar.Handle(req, now);
   int code = resp.StatusCode();
   std::string reason = resp.ReasonPhrase();
-  in->Respond(std::move(resp));
+  if (code != 200) in->Respond(std::move(resp));
   if (code == 401) return;
   std::string aor = net::Registrar::CanonicalAor(req.ToUri());
   if (code != 200) {
@@ -195,27 +198,68 @@ void McServer::Impl::OnRegister(const std::shared_ptr<net::IncomingRequest>& in)
   }
   Count("registrations");
   auto bindings = registrar.Lookup(aor, now);
-  std::lock_guard lock(mu);
-  auto& list = contacts[aor];
-  std::vector<ContactRecord> next;
-  for (const auto& b : bindings) {
-    auto old = std::find_if(list.begin(), list.end(),
-                            [&](const ContactRecord& c) { return c.uri == b.contact; });
-    bool this_request = b.call_id == req.CallId() && b.cseq == req.CSeqNumber();
-    if (!this_request && old == list.end()) continue;  // registered before a restart: unknown flow
-    auto delivery = DeliveryEndpoint(b.contact);
-    if (!delivery) {
-      spdlog::warn("mc-server: contact {} of {} has no usable address", b.contact, aor);
-      continue;
+  std::vector<StoredBinding> durable;
+  size_t count = 0;
+  {
+    std::lock_guard lock(mu);
+    auto& list = contacts[aor];
+    std::vector<ContactRecord> next;
+    for (const auto& b : bindings) {
+      auto old = std::find_if(list.begin(), list.end(),
+                              [&](const ContactRecord& c) { return c.uri == b.contact; });
+      bool this_request = b.call_id == req.CallId() && b.cseq == req.CSeqNumber();
+      if (!this_request && old == list.end()) continue;  // registered elsewhere: unknown flow
+      auto delivery = DeliveryEndpoint(b.contact);
+      if (!delivery) {
+        spdlog::warn("mc-server: contact {} of {} has no usable address", b.contact, aor);
+        continue;
+      }
+      ContactRecord c{b.contact, *delivery, this_request ? in->source() : old->flow, b.expires_at};
+      if (registrations != nullptr) {
+        durable.push_back(
+            {aor, b.contact, b.call_id, b.cseq, c.flow,
+             std::chrono::duration_cast<std::chrono::seconds>(b.expires_at.time_since_epoch())
+                 .count()});
+      }
+      next.push_back(std::move(c));
     }
-    ContactRecord c{b.contact, *delivery, this_request ? in->source() : old->flow, b.expires_at};
-    next.push_back(std::move(c));
+    list = std::move(next);
+    count = list.size();
+    if (list.empty()) contacts.erase(aor);
   }
-  list = std::move(next);
+  // Durable before the 200 (docs/mc-server.md "Registrations across a restart"); a store failure
+  // leaves the registration in memory only.
+  if (registrations != nullptr) {
+    if (auto st = registrations->Replace(aor, durable); !st) {
+      Count("registration_store_failures");
+      spdlog::error("mc-server: storing the registration of {} failed: {}", aor,
+                    st.error().message());
+    }
+  }
+  in->Respond(std::move(resp));
   spdlog::info("mc-server: {} registered from {} ({} contacts)", aor, in->source().ToString(),
-               list.size());
-  if (list.empty()) contacts.erase(aor);
+               count);
+  std::lock_guard lock(mu);
   Pump(aor);
+}
+
+Status McServer::Impl::LoadRegistrations() {
+  if (registrations == nullptr) return Ok();
+  auto now = net::RegistrarClock::now();
+  KB_TRY(auto stored,
+         registrations->Load(
+             std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()));
+  std::lock_guard lock(mu);
+  for (const auto& b : stored) {
+    auto delivery = DeliveryEndpoint(b.contact);
+    if (!delivery) continue;
+    net::RegistrarClock::time_point expires_at{std::chrono::seconds(b.expires_at)};
+    registrar.Restore(b.aor, {b.contact, b.call_id, b.cseq, expires_at});
+    contacts[b.aor].push_back({b.contact, *delivery, b.flow, expires_at});
+  }
+  if (!stored.empty())
+    spdlog::info("mc-server: {} registered contacts loaded from the store", stored.size());
+  return Ok();
 }
 
 bool McServer::Impl::SenderRegistered(const std::string& aor, const net::SipEndpoint& source) {
@@ -554,6 +598,10 @@ McServer::McServer(McServerConfig config, net::CredentialLookup lookup,
 
 McServer::~McServer() { Stop(); }
 
+void McServer::SetRegistrationStore(RegistrationStore* registrations) {
+  impl_->registrations = registrations;
+}
+
 Status McServer::Start() {
   if (impl_->started) return Ok();
   KB_TRY(auto targets, impl_->store.PendingTargets());
@@ -580,12 +628,16 @@ Status McServer::Start() {
     }
   }
   if (loaded > 0) spdlog::info("mc-server: {} undelivered messages loaded from the store", loaded);
+  KB_CHECK(impl_->LoadRegistrations());
   impl_->started = true;
   impl_->worker = std::thread([raw = impl_.get()] { raw->WorkerLoop(); });
   std::weak_ptr<Impl> weak = impl_;
   impl_->stack.SetRequestHandler([weak](std::shared_ptr<net::IncomingRequest> in) {
     if (auto self = weak.lock()) self->OnRequest(std::move(in));
   });
+  // Stored messages whose target is still registered (a restored binding) go out now.
+  std::lock_guard lock(impl_->mu);
+  for (const auto& [target, q] : impl_->queues) impl_->Pump(target);
   return Ok();
 }
 

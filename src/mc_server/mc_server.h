@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mc_server/message_store.h"
+#include "mc_server/registration_store.h"
 #include "mc_server/router.h"
 #include "net/registrar.h"
 #include "net/sip_stack.h"
@@ -43,7 +44,12 @@ class McServer {
   McServer(const McServer&) = delete;
   McServer& operator=(const McServer&) = delete;
 
-  // Loads the undelivered messages from the store and starts serving.
+  // Keeps the registrations in `registrations` (call before Start; it must outlive the server):
+  // Start loads the unexpired bindings, and a REGISTER is answered 200 only after its AOR's
+  // bindings are stored. Without it registrations live in memory only.
+  void SetRegistrationStore(RegistrationStore* registrations);
+
+  // Loads the undelivered messages (and the registrations) from the stores and starts serving.
   Status Start();
   void Stop();
 

@@ -283,6 +283,13 @@ std::vector<Binding> Registrar::Lookup(std::string_view aor, RegistrarClock::tim
   return out;
 }
 
+void Registrar::Restore(std::string_view aor, Binding binding) {
+  std::lock_guard lock(mu_);
+  auto& list = bindings_[CanonicalAor(aor)];
+  std::erase_if(list, [&](const Binding& b) { return b.contact == binding.contact; });
+  list.push_back(std::move(binding));
+}
+
 void Registrar::Expire(RegistrarClock::time_point now) {
   std::lock_guard lock(mu_);
   for (auto it = bindings_.begin(); it != bindings_.end();) {

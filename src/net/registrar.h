@@ -57,6 +57,10 @@ class Registrar {
   // The unexpired bindings of an AOR ("sip:alice@example.org"), oldest first.
   std::vector<Binding> Lookup(std::string_view aor, RegistrarClock::time_point now) const;
 
+  // Puts back a binding kept across a restart (the MC service server's registration store);
+  // an existing binding of the same contact is replaced.
+  void Restore(std::string_view aor, Binding binding);
+
   // Removes expired bindings and old nonce records.
   void Expire(RegistrarClock::time_point now);
 

@@ -1,16 +1,21 @@
-// TS 23.283 10.12 IWF outbox on SQLite (docs/iwf.md "Durability").
+// TS 23.283 10.12 IWF outbox on store::Database, SQLite or PostgreSQL (docs/iwf.md "Durability").
 #include "store/sqlite_iwf_outbox.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "store/sqlite_database.h"
+
 namespace kb::store {
 namespace {
 
+// seq: AUTOINCREMENT (BIGSERIAL on PostgreSQL). Files made before the PostgreSQL port have
+// `seq INTEGER PRIMARY KEY` (SQLite's rowid), which also assigns increasing numbers (it may
+// reuse the highest one after a purge, which nothing here depends on).
 const std::vector<std::string> kMigrations = {
     "CREATE TABLE iwf_outbox ("
-    "  seq INTEGER PRIMARY KEY NOT NULL,"
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  direction INTEGER NOT NULL,"
     "  message_id BLOB NOT NULL,"
     "  mc_service_id TEXT NOT NULL,"
@@ -27,8 +32,19 @@ const std::vector<std::string> kMigrations = {
 
 }  // namespace
 
+const std::vector<std::string>& SqliteIwfOutbox::Migrations() { return kMigrations; }
+
 Result<std::unique_ptr<SqliteIwfOutbox>> SqliteIwfOutbox::Open(const std::filesystem::path& path) {
   KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, kMigrations));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)));
+}
+
+Result<std::unique_ptr<SqliteIwfOutbox>> SqliteIwfOutbox::Open(const StorageOptions& storage) {
+  KB_TRY(auto db, OpenDatabase(storage, "iwf-outbox", kMigrations));
+  return Open(std::move(db));
+}
+
+Result<std::unique_ptr<SqliteIwfOutbox>> SqliteIwfOutbox::Open(std::unique_ptr<Database> db) {
   return std::unique_ptr<SqliteIwfOutbox>(new SqliteIwfOutbox(std::move(db)));
 }
 
@@ -36,12 +52,12 @@ Result<bool> SqliteIwfOutbox::Add(iwf::OutboxEntry& e) {
   std::lock_guard lock(mu_);
   // Prepared once: this runs for every relayed message.
   if (!insert_) {
-    KB_TRY(insert_, db_.Prepare("INSERT INTO iwf_outbox (direction, message_id, mc_service_id, "
-                                "rsi, lmr_type, kmm, state, attempts, created_ms, "
-                                "next_attempt_ms, finished_ms) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, 0)"));
+    KB_TRY(insert_, db_->Prepare("INSERT INTO iwf_outbox (direction, message_id, mc_service_id, "
+                                 "rsi, lmr_type, kmm, state, attempts, created_ms, "
+                                 "next_attempt_ms, finished_ms) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, 0)"));
   }
-  SqliteStatement& stmt = *insert_;
+  Statement& stmt = *insert_;
   stmt.Bind(1, int64_t{static_cast<uint8_t>(e.direction)})
       .BindBlob(2, e.message_id)
       .Bind(3, e.mc_service_id)
@@ -57,16 +73,16 @@ Result<bool> SqliteIwfOutbox::Add(iwf::OutboxEntry& e) {
     if (r.error().kind() == ErrorKind::kConflict) return false;
     return Fail(r.error());
   }
-  e.seq = db_.LastInsertRowId();
+  e.seq = db_->LastInsertRowId();
   e.state = iwf::OutboxState::kPending;
   return true;
 }
 
 Result<std::vector<iwf::OutboxEntry>> SqliteIwfOutbox::LoadPending() {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("SELECT seq, direction, message_id, mc_service_id, rsi, "
-                                "lmr_type, kmm, attempts, created_ms, next_attempt_ms "
-                                "FROM iwf_outbox WHERE state = 0 ORDER BY seq"));
+  KB_TRY(auto stmt, db_->Prepare("SELECT seq, direction, message_id, mc_service_id, rsi, "
+                                 "lmr_type, kmm, attempts, created_ms, next_attempt_ms "
+                                 "FROM iwf_outbox WHERE state = 0 ORDER BY seq"));
   std::vector<iwf::OutboxEntry> out;
   for (;;) {
     KB_TRY(bool row, stmt.Step());
@@ -97,13 +113,13 @@ Status SqliteIwfOutbox::Finish(int64_t seq, int64_t now_ms, iwf::OutboxState sta
   std::lock_guard lock(mu_);
   if (!finish_) {
     KB_TRY(finish_,
-           db_.Prepare("UPDATE iwf_outbox SET state = ?1, finished_ms = ?2 WHERE seq = ?3"));
+           db_->Prepare("UPDATE iwf_outbox SET state = ?1, finished_ms = ?2 WHERE seq = ?3"));
   }
   finish_->Bind(1, int64_t{static_cast<uint8_t>(state)}).Bind(2, now_ms).Bind(3, seq);
   auto st = finish_->Run();
   finish_->Reset();
   KB_CHECK(st);
-  if (db_.Changes() != 1) return Fail(Error::NotFound(fmt::format("outbox entry {}", seq)));
+  if (db_->Changes() != 1) return Fail(Error::NotFound(fmt::format("outbox entry {}", seq)));
   return Ok();
 }
 
@@ -117,20 +133,20 @@ Status SqliteIwfOutbox::MarkFailed(int64_t seq, int64_t now_ms) {
 
 Status SqliteIwfOutbox::Reschedule(int64_t seq, uint32_t attempts, int64_t next_attempt_ms) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("UPDATE iwf_outbox SET attempts = ?1, next_attempt_ms = ?2 "
-                                "WHERE seq = ?3 AND state = 0"));
+  KB_TRY(auto stmt, db_->Prepare("UPDATE iwf_outbox SET attempts = ?1, next_attempt_ms = ?2 "
+                                 "WHERE seq = ?3 AND state = 0"));
   stmt.Bind(1, int64_t{attempts}).Bind(2, next_attempt_ms).Bind(3, seq);
   KB_CHECK(stmt.Run());
-  if (db_.Changes() != 1) return Fail(Error::NotFound(fmt::format("outbox entry {}", seq)));
+  if (db_->Changes() != 1) return Fail(Error::NotFound(fmt::format("outbox entry {}", seq)));
   return Ok();
 }
 
 Result<size_t> SqliteIwfOutbox::Purge(int64_t before_ms) {
   std::lock_guard lock(mu_);
-  KB_TRY(auto stmt, db_.Prepare("DELETE FROM iwf_outbox WHERE state <> 0 AND finished_ms < ?1"));
+  KB_TRY(auto stmt, db_->Prepare("DELETE FROM iwf_outbox WHERE state <> 0 AND finished_ms < ?1"));
   stmt.Bind(1, before_ms);
   KB_CHECK(stmt.Run());
-  return static_cast<size_t>(db_.Changes());
+  return static_cast<size_t>(db_->Changes());
 }
 
 }  // namespace kb::store

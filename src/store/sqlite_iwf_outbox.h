@@ -1,4 +1,5 @@
-// TS 23.283 10.12 IWF outbox (docs/iwf.md "Durability") on SQLite: the iwf::IwfOutbox interface.
+// TS 23.283 10.12 IWF outbox (docs/iwf.md "Durability") on store::Database (SQLite or
+// PostgreSQL; the historical sqlite_ name is kept): the iwf::IwfOutbox interface.
 // One row per accepted message, unique per (direction, keybridge message ID); written before
 // the message is relayed, so a restarted IWF resends what was in flight.
 #pragma once
@@ -9,7 +10,7 @@
 #include <optional>
 
 #include "iwf/iwf_outbox.h"
-#include "store/sqlite_database.h"
+#include "store/database.h"
 
 namespace kb::store {
 
@@ -17,6 +18,10 @@ class SqliteIwfOutbox final : public iwf::IwfOutbox {
  public:
   // Opens (or creates and migrates) the database at path (":memory:" allowed).
   static Result<std::unique_ptr<SqliteIwfOutbox>> Open(const std::filesystem::path& path);
+  // On the node's storage (database "iwf-outbox"), or on an open database.
+  static Result<std::unique_ptr<SqliteIwfOutbox>> Open(const StorageOptions& storage);
+  static Result<std::unique_ptr<SqliteIwfOutbox>> Open(std::unique_ptr<Database> db);
+  static const std::vector<std::string>& Migrations();
 
   Result<bool> Add(iwf::OutboxEntry& e) override;
   Result<std::vector<iwf::OutboxEntry>> LoadPending() override;
@@ -26,11 +31,11 @@ class SqliteIwfOutbox final : public iwf::IwfOutbox {
   Result<size_t> Purge(int64_t before_ms) override;
 
  private:
-  explicit SqliteIwfOutbox(SqliteDatabase db) : db_(std::move(db)) {}
+  explicit SqliteIwfOutbox(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status Finish(int64_t seq, int64_t now_ms, iwf::OutboxState state);
   std::mutex mu_;
-  SqliteDatabase db_;
-  std::optional<SqliteStatement> insert_, finish_;  // the per-message statements, kept prepared
+  std::unique_ptr<Database> db_;
+  std::optional<Statement> insert_, finish_;  // the per-message statements, kept prepared
 };
 
 }  // namespace kb::store

@@ -1,8 +1,10 @@
-// TS 23.283 clause 10.12 relay: the MC service server's message store on SQLite
-// (docs/mc-server.md, "Store and forward").
+// TS 23.283 clause 10.12 relay: the MC service server's message store on store::Database, SQLite
+// or PostgreSQL (docs/mc-server.md, "Store and forward").
 #include "store/sqlite_message_store.h"
 
 #include <fmt/format.h>
+
+#include "store/sqlite_database.h"
 
 namespace kb::store {
 namespace {
@@ -22,7 +24,7 @@ const std::vector<std::string> kMigrations = {
     "CREATE INDEX mc_messages_pending ON mc_messages (delivered, target, seq);",
 };
 
-mc_server::StoredMessage Row(const SqliteStatement& s) {
+mc_server::StoredMessage Row(const Statement& s) {
   mc_server::StoredMessage m;
   m.seq = s.ColumnInt(0);
   m.target = s.ColumnText(1);
@@ -37,26 +39,38 @@ mc_server::StoredMessage Row(const SqliteStatement& s) {
 
 }  // namespace
 
+const std::vector<std::string>& SqliteMessageStore::Migrations() { return kMigrations; }
+
 Result<std::unique_ptr<SqliteMessageStore>> SqliteMessageStore::Open(
     const std::filesystem::path& path) {
   KB_TRY(SqliteDatabase db, SqliteDatabase::Open(path, kMigrations));
+  return Open(std::make_unique<SqliteDatabase>(std::move(db)));
+}
+
+Result<std::unique_ptr<SqliteMessageStore>> SqliteMessageStore::Open(
+    const StorageOptions& storage) {
+  KB_TRY(auto db, OpenDatabase(storage, "mc-messages", kMigrations));
+  return Open(std::move(db));
+}
+
+Result<std::unique_ptr<SqliteMessageStore>> SqliteMessageStore::Open(std::unique_ptr<Database> db) {
   std::unique_ptr<SqliteMessageStore> s(new SqliteMessageStore(std::move(db)));
-  KB_TRY(auto max, s->db_.Prepare("SELECT MAX(seq) FROM mc_messages"));
+  KB_TRY(auto max, s->db_->Prepare("SELECT MAX(seq) FROM mc_messages"));
   KB_TRY(bool row, max.Step());
   if (row && !max.ColumnIsNull(0)) s->next_seq_ = max.ColumnInt(0) + 1;
   KB_TRY(s->insert_,
-         s->db_.Prepare("INSERT INTO mc_messages (seq, target, sender, message_id, kind, "
-                        "payload_length, body, delivered) VALUES (?, ?, ?, ?, ?, ?, ?, 0) "
-                        "ON CONFLICT (target, message_id) DO NOTHING"));
-  KB_TRY(s->mark_, s->db_.Prepare("UPDATE mc_messages SET delivered = 1, body = NULL "
-                                  "WHERE seq = ?"));
+         s->db_->Prepare("INSERT INTO mc_messages (seq, target, sender, message_id, kind, "
+                         "payload_length, body, delivered) VALUES (?, ?, ?, ?, ?, ?, ?, 0) "
+                         "ON CONFLICT (target, message_id) DO NOTHING"));
+  KB_TRY(s->mark_, s->db_->Prepare("UPDATE mc_messages SET delivered = 1, body = NULL "
+                                   "WHERE seq = ?"));
   return s;
 }
 
 Result<std::vector<bool>> SqliteMessageStore::Append(std::span<mc_server::StoredMessage> messages) {
   std::vector<bool> fresh(messages.size(), false);
   int64_t seq = next_seq_;
-  Status committed = db_.Transaction([&]() -> Status {
+  Status committed = db_->Transaction([&]() -> Status {
     for (size_t i = 0; i < messages.size(); ++i) {
       const auto& m = messages[i];
       insert_->Reset();
@@ -68,7 +82,7 @@ Result<std::vector<bool>> SqliteMessageStore::Append(std::span<mc_server::Stored
           .Bind(6, int64_t{m.payload_length})
           .BindBlob(7, m.body);
       KB_CHECK(insert_->Run());
-      if (db_.Changes() == 1) {
+      if (db_->Changes() == 1) {
         fresh[i] = true;
         ++seq;
       }
@@ -87,9 +101,9 @@ Result<std::vector<bool>> SqliteMessageStore::Append(std::span<mc_server::Stored
 
 Result<std::vector<mc_server::StoredMessage>> SqliteMessageStore::Pending(std::string_view target,
                                                                           size_t limit) {
-  KB_TRY(auto q, db_.Prepare("SELECT seq, target, sender, message_id, kind, payload_length, body "
-                             "FROM mc_messages WHERE delivered = 0 AND target = ? "
-                             "ORDER BY seq LIMIT ?"));
+  KB_TRY(auto q, db_->Prepare("SELECT seq, target, sender, message_id, kind, payload_length, body "
+                              "FROM mc_messages WHERE delivered = 0 AND target = ? "
+                              "ORDER BY seq LIMIT ?"));
   q.Bind(1, target).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   std::vector<mc_server::StoredMessage> out;
   while (true) {
@@ -101,8 +115,8 @@ Result<std::vector<mc_server::StoredMessage>> SqliteMessageStore::Pending(std::s
 }
 
 Result<std::vector<std::string>> SqliteMessageStore::PendingTargets() {
-  KB_TRY(auto q, db_.Prepare("SELECT DISTINCT target FROM mc_messages WHERE delivered = 0 "
-                             "ORDER BY target"));
+  KB_TRY(auto q, db_->Prepare("SELECT DISTINCT target FROM mc_messages WHERE delivered = 0 "
+                              "ORDER BY target"));
   std::vector<std::string> out;
   while (true) {
     KB_TRY(bool row, q.Step());
@@ -113,13 +127,13 @@ Result<std::vector<std::string>> SqliteMessageStore::PendingTargets() {
 }
 
 Result<size_t> SqliteMessageStore::PendingCount() {
-  KB_TRY(auto q, db_.Prepare("SELECT COUNT(*) FROM mc_messages WHERE delivered = 0"));
+  KB_TRY(auto q, db_->Prepare("SELECT COUNT(*) FROM mc_messages WHERE delivered = 0"));
   KB_TRY(bool row, q.Step());
   return row ? static_cast<size_t>(q.ColumnInt(0)) : 0;
 }
 
 Status SqliteMessageStore::MarkDelivered(std::span<const int64_t> seqs) {
-  return db_.Transaction([&]() -> Status {
+  return db_->Transaction([&]() -> Status {
     for (int64_t s : seqs) {
       mark_->Reset();
       mark_->Bind(1, s);
@@ -130,9 +144,9 @@ Status SqliteMessageStore::MarkDelivered(std::span<const int64_t> seqs) {
 }
 
 Status SqliteMessageStore::Prune(size_t keep) {
-  KB_TRY(auto q, db_.Prepare("DELETE FROM mc_messages WHERE delivered = 1 AND seq <= ("
-                             "SELECT seq FROM mc_messages WHERE delivered = 1 "
-                             "ORDER BY seq DESC LIMIT 1 OFFSET ?)"));
+  KB_TRY(auto q, db_->Prepare("DELETE FROM mc_messages WHERE delivered = 1 AND seq <= ("
+                              "SELECT seq FROM mc_messages WHERE delivered = 1 "
+                              "ORDER BY seq DESC LIMIT 1 OFFSET ?)"));
   q.Bind(1, static_cast<int64_t>(keep));
   return q.Run();
 }

@@ -2,7 +2,8 @@
 # keybridge up / keybridge status (docs/operations.md): the idms and kms nodes of one YAML file
 # started in order as processes (then as threads with --single-process), reported healthy with
 # their counters, a node of an unknown role skipped, SIGTERM stopping all in reverse order; and,
-# when KB_TEST_POSTGRES_URL is set, the same nodes keeping their databases in PostgreSQL.
+# when KB_TEST_POSTGRES_URL is set, the same nodes keeping their databases in PostgreSQL, and then
+# every role (idms, mc-server, cms, gms, kmf, iwf) under one top-level `storage: postgresql`.
 # Usage: up_status.sh KEYBRIDGE VECTORS_DIR
 set -uo pipefail
 kb=$(realpath "$1")
@@ -121,6 +122,83 @@ if [ -n "${KB_TEST_POSTGRES_URL:-}" ]; then
   n=$(psql "$KB_TEST_POSTGRES_URL" -Atc "SELECT count(*) FROM ${schema_tag}_kms.issue" 2>&1)
   [ "$n" -ge 1 ] 2>/dev/null && ok || bad "postgresql: kms issue log in PostgreSQL: $n"
   psql "$KB_TEST_POSTGRES_URL" -qc "DROP SCHEMA ${schema_tag}_idms CASCADE; DROP SCHEMA ${schema_tag}_kms CASCADE" >/dev/null 2>&1
+
+  # Every role on PostgreSQL through the top-level storage: section (docs/storage.md): a database
+  # of its own for this run, the default schema per node. The mc-server, iwf, cms and gms
+  # tables must land there (no SQLite file); kmf and gms report their counters.
+  db="up_all_$$"
+  pg_all_url=$(printf '%s' "$KB_TEST_POSTGRES_URL" | sed "s#/keybridge_test?#/$db?#")
+  psql "$KB_TEST_POSTGRES_URL" -qc "CREATE DATABASE $db" >/dev/null 2>&1
+  "$kb" kms init --kms-uri kms.example.org --out kmsoffline > kms-cert.xml 2>kms-init.err ||
+    bad "kms init: $(cat kms-init.err)"
+  for u in gms alice bob; do
+    "$kb" kms provision --state kmsoffline --user "sip:$u@example.org" --out "$u-keys.xml" \
+      >/dev/null 2>&1 || bad "kms provision $u"
+  done
+  echo "iwf-password-1" > iwf.password
+  rnd=$((20000 + RANDOM % 30000))
+  p_mc=$rnd; p_cms_sip=$((rnd + 1)); p_gms=$((rnd + 2)); p_iwf=$((rnd + 3)); p_dli=$((rnd + 4))
+  p_kmf=$((rnd + 5))
+  cat > all.yaml <<YAML
+data_dir: data-all
+storage: {backend: postgresql, url: '$pg_all_url'}
+nodes:
+  idms:
+    listen: 127.0.0.1:0
+    password_cost: 10
+    users:
+      - {username: "sip:alice@example.org", password_file: ../alice.password}
+  mc-server:
+    listen: 127.0.0.1:$p_mc
+    users:
+      - {uri: sip:alice@example.org, password_file: ../alice.password}
+    lmr_security_entities:
+      - {uri: sip:iwf@example.org, kind: iwf, password_file: ../iwf.password}
+  cms:
+    listen: 127.0.0.1:0
+    sip: {listen: 127.0.0.1:$p_cms_sip}
+    idms: {issuer: "https://idms.example.org", audience: cms, public_key_file: idms/idms-public-key.pem}
+  gms:
+    uri: sip:gms@example.org
+    kms_cert: ../kms-cert.xml
+    keys: ../gms-keys.xml
+    listen: 127.0.0.1:$p_gms
+    mc_server: 127.0.0.1:$p_mc
+    groups:
+      - {id: sip:fire@example.org, members: [sip:alice@example.org, sip:bob@example.org]}
+  kmf:
+    dli_listen: 127.0.0.1:$p_kmf
+    iwf: 127.0.0.1:$p_dli
+  iwf:
+    password_file: ../iwf.password
+    sip_listen: 127.0.0.1:$p_iwf
+    mc_server: 127.0.0.1:$p_mc
+    dli_listen: 127.0.0.1:$p_dli
+    kmf: 127.0.0.1:$p_kmf
+    rsi_map:
+      - {rsi: 1001, mc_service_id: "sip:alice@example.org", lmr_type: P25}
+YAML
+  "$kb" up --config all.yaml > up-all.log 2>&1 & up_pid=$!
+  if wait_healthy all.yaml; then ok; else bad "all roles on postgresql: not healthy: $(cat status.out) $(tail -20 up-all.log)"; fi
+  sleep 1.2
+  "$kb" status --config all.yaml > status.out 2>&1
+  grep -Eq '^kmf +kmf .*healthy .*campaigns_active=0 .*kmms_sent=' status.out && ok || bad "kmf status row: $(cat status.out)"
+  grep -Eq '^gms +gms .*healthy .*deliveries=2 .*groups=1' status.out && ok || bad "gms status row: $(cat status.out)"
+  grep -Eq '^cms +cms .*healthy .*subscriptions=0' status.out && ok || bad "cms status row: $(cat status.out)"
+  tables=$(psql "$pg_all_url" -Atc "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema <> 'information_schema' AND table_schema NOT LIKE 'pg_%' ORDER BY 1" 2>&1 | tr '\n' ' ')
+  for t in idms.account mc_server.mc_messages mc_server.mc_registration iwf.iwf_outbox \
+           cms.cms_document cms.cms_subscription gms.gms_group gms.gms_delivery; do
+    case " $tables " in *" $t "*) ok ;; *) bad "postgresql: table $t missing: $tables" ;; esac
+  done
+  n=$(psql "$pg_all_url" -Atc "SELECT count(*) FROM gms.gms_delivery" 2>&1)
+  [ "$n" = 2 ] && ok || bad "postgresql: gms deliveries: $n"
+  # The IWF registered with the MC service server: its binding is in PostgreSQL.
+  n=$(psql "$pg_all_url" -Atc "SELECT count(*) FROM mc_server.mc_registration WHERE aor = 'sip:iwf@example.org'" 2>&1)
+  [ "$n" = 1 ] && ok || bad "postgresql: iwf registration: $n"
+  sqlite_files=$(find data-all -name '*.sqlite' | grep -v '/kmf/' | tr '\n' ' ')
+  [ -z "$sqlite_files" ] && ok || bad "postgresql: SQLite files made: $sqlite_files"
+  kill -TERM "$up_pid"; wait "$up_pid"; up_pid=
+  psql "$KB_TEST_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null 2>&1
 else
   echo "note: KB_TEST_POSTGRES_URL is not set: the PostgreSQL case is skipped (make test sets it)"
 fi

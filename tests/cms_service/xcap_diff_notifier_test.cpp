@@ -11,6 +11,7 @@
 #include <future>
 
 #include "cms/xcap_diff.h"
+#include "cms_service/subscription_store.h"
 #include "cms_test_fixture.h"
 
 namespace kb::cms_service {
@@ -83,7 +84,14 @@ struct NotifierFixture : ::testing::Test {
   TestUa ua;
   std::string alice_etag;
 
-  void SetUp() override {
+  // (Re)starts the CMS's SIP UA and notifier, on a new port, with an optional store.
+  void StartNotifier(SubscriptionStore* store = nullptr) {
+    if (notifier) {
+      cms.service->SetChangeListener(nullptr);
+      notifier->DetachStore();
+      cms_stack.reset();
+      notifier.reset();
+    }
     auto s = net::SipStack::Start(FastTimers("cms"));
     ASSERT_TRUE(s);
     cms_stack = std::move(*s);
@@ -93,10 +101,15 @@ struct NotifierFixture : ::testing::Test {
     o.min_expires = 10;
     notifier = std::make_unique<XcapDiffNotifier>(*cms_stack, *cms.service, o,
                                                   [this] { return now.load(); });
+    ASSERT_TRUE(notifier->UseStore(store));
     cms.service->SetChangeListener([this](const DocumentChange& c) { notifier->OnChange(c); });
     cms_stack->SetRequestHandler(
         [this](std::shared_ptr<net::IncomingRequest> r) { notifier->OnRequest(r); });
     cms_at = cms_stack->LocalEndpoint(net::Transport::kUdp);
+  }
+
+  void SetUp() override {
+    StartNotifier();
     auto r = Xcap("PUT", AliceDoc(), kAdmin, AliceProfileXml());
     ASSERT_EQ(r.status, 201u);
     alice_etag = r.Header("etag");
@@ -258,6 +271,61 @@ TEST_F(NotifierFixture, ExpiryAndA481EndTheSubscription) {
   ASSERT_EQ(Xcap("PUT", AliceDoc() + RootKeyP25(), kIwf, RootKeyElementXml()).status, 201u);
   ASSERT_TRUE(ua.NextNotify());
   for (int i = 0; i < 100 && notifier->active() != 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(notifier->active(), 0u);
+}
+
+// docs/cms.md "Subscriptions across a restart": a new notifier on the same store continues the
+// dialog (same Call-ID and tags, a higher CSeq) and notifies the next change; refreshes in the
+// dialog are accepted; an ended subscription is not restored.
+TEST_F(NotifierFixture, SubscriptionSurvivesARestart) {
+  MemorySubscriptionStore store;
+  StartNotifier(&store);
+  auto sub = Subscribe(cms.Token(kAlice));
+  std::string call_id = sub.CallId(), from_tag = sub.FromTag();
+  auto ok = ua.Send(std::move(sub), cms_at);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->StatusCode(), 200);
+  std::string to_tag = ok->ToTag();
+  auto n1 = ua.NextNotify();
+  ASSERT_TRUE(n1);
+  ASSERT_EQ(store.LoadSubscriptions(now.load())->size(), 1u);
+
+  StartNotifier(&store);  // the CMS restarts (new process, new port)
+  EXPECT_EQ(notifier->active(), 1u);
+  now += 100;
+  auto put =
+      Xcap("PUT", AliceDoc() + RootKeyP25(), kIwf, RootKeyElementXml(), {{"if-match", alice_etag}});
+  ASSERT_EQ(put.status, 201u) << put.body;
+  auto n2 = ua.NextNotify();
+  ASSERT_TRUE(n2);
+  EXPECT_EQ(n2->CallId(), call_id);
+  EXPECT_EQ(n2->FromTag(), to_tag);
+  EXPECT_EQ(n2->ToTag(), from_tag);
+  EXPECT_GT(n2->CSeqNumber(), n1->CSeqNumber());
+  EXPECT_EQ(n2->Header("Subscription-State").value_or(""), "active;expires=500");
+  auto d2 = cms::ParseXcapDiff(BodyOf(*n2));
+  ASSERT_TRUE(d2);
+  ASSERT_EQ(d2->documents.size(), 1u);
+  EXPECT_EQ(d2->documents[0].new_etag, put.Header("etag"));
+
+  // Unsubscribing at the new notifier removes it from the store.
+  auto end = net::SipMessage::Request("SUBSCRIBE", "sip:cms@127.0.0.1");
+  ASSERT_TRUE(end.AddHeader("From", std::string("<") + kAlice + ">;tag=" + from_tag));
+  ASSERT_TRUE(end.AddHeader("To", "<sip:cms@example.org>;tag=" + to_tag));
+  ASSERT_TRUE(end.AddHeader("Call-ID", call_id));
+  ASSERT_TRUE(end.AddHeader("CSeq", "2 SUBSCRIBE"));
+  ASSERT_TRUE(end.AddHeader("Event", "xcap-diff"));
+  ASSERT_TRUE(end.AddHeader("Expires", "0"));
+  ASSERT_TRUE(end.AddHeader("Contact", ua.Contact()));
+  ASSERT_TRUE(end.AddHeader(kAccessTokenHeader, cms.Token(kAlice)));
+  auto er = ua.Send(std::move(end), cms_at);
+  ASSERT_TRUE(er);
+  EXPECT_EQ(er->StatusCode(), 200);
+  auto n3 = ua.NextNotify();
+  ASSERT_TRUE(n3);
+  EXPECT_EQ(n3->Header("Subscription-State").value_or(""), "terminated;reason=timeout");
+  EXPECT_TRUE(store.LoadSubscriptions(now.load())->empty());
+  StartNotifier(&store);
   EXPECT_EQ(notifier->active(), 0u);
 }
 

@@ -1,11 +1,14 @@
-// GMS storage in SQLite: groups with members and constituents, deliveries replaced per rekey,
-// delete cascading to deliveries, rollback of a failed transaction, persistence across reopen.
+// GMS storage on both backends: groups with members and constituents, deliveries replaced per
+// rekey, delete cascading to deliveries, rollback of a failed transaction, persistence across
+// reopen.
 #include "store/sqlite_gms_store.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "store/storage_backends.h"
 
 namespace kb::store {
 namespace {
@@ -25,12 +28,17 @@ gms::KeyDelivery Delivery(std::string recipient, uint32_t guk, uint8_t fill) {
   return {"sip:fire@example.org", std::move(recipient), 0x0123abcd, guk, 3, Bytes(40, fill)};
 }
 
-TEST(SqliteGmsStore, GroupsAndDeliveriesRoundTripAndSurviveReopen) {
-  auto path =
-      std::filesystem::temp_directory_path() / ("kb_gms_" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
+template <typename B>
+class GmsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { KB_SKIP_WITHOUT_BACKEND(B::kBackend); }
+  testing::TestStorage storage_{B::kBackend, "gms"};
+};
+TYPED_TEST_SUITE(GmsStoreTest, testing::Backends, testing::BackendNames);
+
+TYPED_TEST(GmsStoreTest, GroupsAndDeliveriesRoundTripAndSurviveReopen) {
   {
-    auto s = SqliteGmsStore::Open(path.string());
+    auto s = SqliteGmsStore::Open(this->storage_.options());
     ASSERT_TRUE(s) << s.error().ToString();
     ASSERT_TRUE((*s)->PutGroup(Fire()));
     gms::Group t;
@@ -43,7 +51,7 @@ TEST(SqliteGmsStore, GroupsAndDeliveriesRoundTripAndSurviveReopen) {
         "sip:fire@example.org",
         {Delivery("sip:alice@example.org", 1, 0xa1), Delivery("sip:bob@example.org", 2, 0xb2)}));
   }
-  auto s = SqliteGmsStore::Open(path.string());
+  auto s = SqliteGmsStore::Open(this->storage_.options());
   ASSERT_TRUE(s);
   auto g = (*s)->FindGroup("sip:fire@example.org");
   ASSERT_TRUE(g && *g);
@@ -74,12 +82,11 @@ TEST(SqliteGmsStore, GroupsAndDeliveriesRoundTripAndSurviveReopen) {
   ASSERT_TRUE((*s)->DeleteGroup("sip:fire@example.org"));
   EXPECT_TRUE((*s)->ListDeliveries("sip:fire@example.org")->empty());
   EXPECT_EQ((*s)->DeleteGroup("sip:fire@example.org").error().kind(), ErrorKind::kNotFound);
-  std::filesystem::remove(path);
 }
 
-TEST(SqliteGmsStore, AFailedTransactionLeavesNothing) {
-  auto s = SqliteGmsStore::Open(":memory:");
-  ASSERT_TRUE(s);
+TYPED_TEST(GmsStoreTest, AFailedTransactionLeavesNothing) {
+  auto s = SqliteGmsStore::Open(this->storage_.options());
+  ASSERT_TRUE(s) << s.error().ToString();
   Status r = (*s)->Transaction([&]() -> Status {
     KB_CHECK((*s)->PutGroup(Fire()));
     KB_CHECK(
@@ -89,6 +96,22 @@ TEST(SqliteGmsStore, AFailedTransactionLeavesNothing) {
   ASSERT_FALSE(r);
   EXPECT_FALSE(*(*s)->FindGroup("sip:fire@example.org"));
   EXPECT_TRUE((*s)->ListDeliveries("sip:fire@example.org")->empty());
+}
+
+TEST(SqliteGmsStore, FilePathStillOpens) {
+  auto path =
+      std::filesystem::temp_directory_path() / ("kb_gms_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    auto s = SqliteGmsStore::Open(path.string());
+    ASSERT_TRUE(s) << s.error().ToString();
+    ASSERT_TRUE((*s)->PutGroup(Fire()));
+  }
+  auto s = SqliteGmsStore::Open(path.string());
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)->ListGroups()->size(), 1u);
+  s->reset();
+  std::filesystem::remove(path);
 }
 
 }  // namespace

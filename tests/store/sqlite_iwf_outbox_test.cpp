@@ -1,11 +1,13 @@
-// TS 23.283 10.12 IWF outbox on SQLite: exactly-once by message ID, and a reopened outbox gives
-// back what was in flight (docs/iwf.md "Durability").
+// TS 23.283 10.12 IWF outbox on both backends: exactly-once by message ID, and a reopened outbox
+// gives back what was in flight (docs/iwf.md "Durability").
 #include "store/sqlite_iwf_outbox.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include "store/storage_backends.h"
 
 namespace kb::store {
 namespace {
@@ -22,25 +24,22 @@ iwf::OutboxEntry Entry(uint8_t id, iwf::RelayDirection d = iwf::RelayDirection::
   return e;
 }
 
+template <typename B>
 class SqliteIwfOutboxTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kb_iwf_outbox_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { KB_SKIP_WITHOUT_BACKEND(B::kBackend); }
   std::unique_ptr<SqliteIwfOutbox> Open() {
-    auto o = SqliteIwfOutbox::Open(dir_ / "iwf.db");
+    auto o = SqliteIwfOutbox::Open(storage_.options());
     EXPECT_TRUE(o) << o.error().ToString();
     return o ? std::move(*o) : nullptr;
   }
-  std::filesystem::path dir_;
+  testing::TestStorage storage_{B::kBackend, "iwf"};
 };
+TYPED_TEST_SUITE(SqliteIwfOutboxTest, testing::Backends, testing::BackendNames);
 
-TEST_F(SqliteIwfOutboxTest, PendingSurvivesReopenInOrder) {
+TYPED_TEST(SqliteIwfOutboxTest, PendingSurvivesReopenInOrder) {
   {
-    auto o = Open();
+    auto o = this->Open();
     for (uint8_t i = 1; i <= 3; ++i) {
       auto e = Entry(i);
       ASSERT_TRUE(*o->Add(e));
@@ -54,7 +53,7 @@ TEST_F(SqliteIwfOutboxTest, PendingSurvivesReopenInOrder) {
     ASSERT_TRUE(o->MarkDelivered((*pending)[0].seq, 2000));
     ASSERT_TRUE(o->Reschedule((*pending)[1].seq, 3, 5000));
   }
-  auto o = Open();
+  auto o = this->Open();
   auto pending = o->LoadPending();
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 3u);
@@ -67,8 +66,8 @@ TEST_F(SqliteIwfOutboxTest, PendingSurvivesReopenInOrder) {
   EXPECT_EQ((*pending)[2].direction, iwf::RelayDirection::kToKmf);
 }
 
-TEST_F(SqliteIwfOutboxTest, SameMessageIdIsRecordedOncePerDirection) {
-  auto o = Open();
+TYPED_TEST(SqliteIwfOutboxTest, SameMessageIdIsRecordedOncePerDirection) {
+  auto o = this->Open();
   auto a = Entry(1);
   ASSERT_TRUE(*o->Add(a));
   auto again = Entry(1);
@@ -85,8 +84,8 @@ TEST_F(SqliteIwfOutboxTest, SameMessageIdIsRecordedOncePerDirection) {
   EXPECT_TRUE(*o->Add(again));
 }
 
-TEST_F(SqliteIwfOutboxTest, UnknownEntriesAreNotFound) {
-  auto o = Open();
+TYPED_TEST(SqliteIwfOutboxTest, UnknownEntriesAreNotFound) {
+  auto o = this->Open();
   auto st = o->MarkDelivered(42, 1);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind(), ErrorKind::kNotFound);
@@ -96,6 +95,23 @@ TEST_F(SqliteIwfOutboxTest, UnknownEntriesAreNotFound) {
   ASSERT_TRUE(o->MarkFailed(e.seq, 5));
   EXPECT_FALSE(o->Reschedule(e.seq, 1, 1));  // finished entries are not rescheduled
   EXPECT_TRUE(o->LoadPending()->empty());
+}
+
+TEST(SqliteIwfOutbox, FilePathStillOpens) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kb_iwf_outbox_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto o = SqliteIwfOutbox::Open(dir / "iwf.db");
+    ASSERT_TRUE(o) << o.error().ToString();
+    auto e = Entry(1);
+    ASSERT_TRUE(*(*o)->Add(e));
+  }
+  auto o = SqliteIwfOutbox::Open(dir / "iwf.db");
+  ASSERT_TRUE(o);
+  EXPECT_EQ((*o)->LoadPending()->size(), 1u);
+  o->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

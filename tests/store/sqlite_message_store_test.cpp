@@ -1,9 +1,11 @@
-// TS 23.283 10.12 relay store on SQLite: order, de-duplication, delivery marks and reopen.
+// TS 23.283 10.12 relay store on both backends: order, de-duplication, delivery marks and reopen.
 #include "store/sqlite_message_store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+
+#include "store/storage_backends.h"
 
 namespace kb::store {
 namespace {
@@ -19,14 +21,18 @@ mc_server::StoredMessage Msg(std::string target, uint8_t id) {
   return m;
 }
 
-TEST(SqliteMessageStore, SurvivesReopenInOrder) {
-  auto dir = std::filesystem::temp_directory_path() / ("kb-msgstore-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto path = dir / "m.sqlite";
+template <typename B>
+class MessageStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { KB_SKIP_WITHOUT_BACKEND(B::kBackend); }
+  testing::TestStorage storage_{B::kBackend, "msg"};
+};
+TYPED_TEST_SUITE(MessageStoreTest, testing::Backends, testing::BackendNames);
+
+TYPED_TEST(MessageStoreTest, SurvivesReopenInOrder) {
   int64_t first = 0;
   {
-    auto s = SqliteMessageStore::Open(path);
+    auto s = SqliteMessageStore::Open(this->storage_.options());
     ASSERT_TRUE(s) << s.error().message();
     std::vector<mc_server::StoredMessage> batch{Msg("sip:a@x", 1), Msg("sip:b@x", 2),
                                                 Msg("sip:a@x", 3), Msg("sip:a@x", 1)};
@@ -37,7 +43,7 @@ TEST(SqliteMessageStore, SurvivesReopenInOrder) {
     EXPECT_LT(batch[0].seq, batch[2].seq);
     ASSERT_TRUE((*s)->MarkDelivered(std::span(&batch[1].seq, 1)));
   }
-  auto s = SqliteMessageStore::Open(path);
+  auto s = SqliteMessageStore::Open(this->storage_.options());
   ASSERT_TRUE(s);
   EXPECT_EQ(*(*s)->PendingCount(), 2u);
   EXPECT_EQ(*(*s)->PendingTargets(), std::vector<std::string>{"sip:a@x"});
@@ -53,8 +59,25 @@ TEST(SqliteMessageStore, SurvivesReopenInOrder) {
   ASSERT_TRUE((*s)->Prune(0));
   std::vector<mc_server::StoredMessage> after{Msg("sip:b@x", 2)};
   EXPECT_EQ(*(*s)->Append(after), std::vector<bool>{true});
+  // Pending is limited and in order.
+  EXPECT_EQ((*s)->Pending("sip:a@x", 1)->size(), 1u);
+}
+
+TEST(SqliteMessageStore, FileAndMemory) {
+  auto dir = std::filesystem::temp_directory_path() / ("kb-msgstore-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    auto s = SqliteMessageStore::Open(dir / "m.sqlite");
+    ASSERT_TRUE(s) << s.error().message();
+    std::vector<mc_server::StoredMessage> batch{Msg("sip:a@x", 1)};
+    ASSERT_TRUE((*s)->Append(batch));
+  }
+  auto s = SqliteMessageStore::Open(dir / "m.sqlite");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*(*s)->PendingCount(), 1u);
   s->reset();
   std::filesystem::remove_all(dir);
+  EXPECT_TRUE(SqliteMessageStore::Open(":memory:"));
 }
 
 }  // namespace
