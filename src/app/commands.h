@@ -18,5 +18,6 @@ void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
+void RegisterCallCommands(CLI::App& app);  // call join, radio talk
 
 }  // namespace kb::app
