@@ -23,12 +23,14 @@ cleanup() {
   if [ -n "${KEEP:-}" ]; then echo "kept $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
+# The system interpreter: a pyenv shim costs seconds per start on a loaded machine.
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
 fails=0; passes=0
 ok() { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 finish() { echo "call e2e: $passes passed, $fails failed"; [ "$fails" = 0 ]; exit $?; }
 free_port() {
-  python3 -c '
+  "$py" -c '
 import socket
 while True:
     t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
@@ -47,7 +49,7 @@ must_log() {
   wait_log "$1" "$2" 20 && { ok; return; }
   bad "$3: '$2' not in $1: $(tail -5 "$1")"; finish
 }
-field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])' "$1" "$2"; }
+field() { "$py" -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])' "$1" "$2"; }
 run() { local what=$1; shift; if "$@" > "$dir/out" 2> "$dir/err"; then ok; else bad "$what: $(cat "$dir/err")"; fi; }
 
 cd "$dir"
@@ -68,8 +70,8 @@ run "gms fire" "$kb" gms create-group "${gms[@]}" --group sip:fire@example.org -
 run "gms police" "$kb" gms create-group "${gms[@]}" --group sip:police@example.org --member sip:alice@example.org --member sip:bob@example.org --iwf-terminates
 
 # The groups' TEKs (key-fill files, keyset 1): fire's only for the radio and alice.
-fire_tek=$(python3 -c 'import os;print(os.urandom(32).hex())')
-police_tek=$(python3 -c 'import os;print(os.urandom(32).hex())')
+fire_tek=$("$py" -c 'import os;print(os.urandom(32).hex())')
+police_tek=$("$py" -c 'import os;print(os.urandom(32).hex())')
 keyfill() {  # keyfill FILE KID KEY
   printf 'keybridge-key-fill 1\nrsi: 0x000001\nalgid: 0x84\nkid: %s\nkeyset: 1\nsln: 1\nkey: %s\n' "$2" "$3" > "$1"
   echo "check: $(sha256sum "$1" | cut -c1-8)" >> "$1"; chmod 600 "$1"
@@ -168,7 +170,7 @@ run "radio talks on police" "$kb" radio talk --config keybridge.yaml --group sip
 wait "${pid[bob]}"; rc=$?; unset "pid[bob]"
 [ "$rc" = 0 ] && ok || bad "bob exited $rc: $(tail -3 bob.log)"
 [ "$(field bob.json frames)" = 90 ] && ok || bad "bob frames: $(cat bob.json)"
-python3 - bob.wav > wav.out 2>&1 <<'PY' && ok || bad "bob's WAV: $(cat wav.out)"
+"$py" - bob.wav > wav.out 2>&1 <<'PY' && ok || bad "bob's WAV: $(cat wav.out)"
 import math, struct, sys, wave
 w = wave.open(sys.argv[1]); rate = w.getframerate(); n = w.getnframes()
 s = struct.unpack("<%dh" % n, w.readframes(n))
@@ -199,7 +201,7 @@ sed 's/sip:fire@example.org", gmk/sip:water@example.org", gmk/' keybridge.yaml >
   && bad "mallory opened alice's GMK" || { grep -qi "recipient" r4.err && ok || bad "wrong recipient: $(cat r4.err)"; }
 
 # 3. TEKs in the IWF's memory and data directory.
-python3 - "${pid[iwf]}" "$fire_tek" "$police_tek" data/iwf > scan.out 2>&1 <<'PY' && ok || bad "TEK scan: $(cat scan.out)"
+"$py" - "${pid[iwf]}" "$fire_tek" "$police_tek" data/iwf > scan.out 2>&1 <<'PY' && ok || bad "TEK scan: $(cat scan.out)"
 import os, re, sys
 pid, fire, police, data_dir = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 def patterns(hexkey):
