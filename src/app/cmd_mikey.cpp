@@ -104,7 +104,7 @@ void PrintJson(const nlohmann::json& j) { std::printf("%s\n", j.dump(2).c_str())
 
 struct CreateFlags {
   std::string type = "gmk";
-  std::string kms_cert, sender_keys, to, to_kms_cert, from, key_hex, key_id_hex, at,
+  std::string kms_cert, sender_keys, to, to_kms_cert, from, key_hex, key_id_hex, at, rand_hex,
       format = "base64";
   std::vector<std::string> group_ids;
   std::string text;
@@ -212,6 +212,12 @@ Status RunCreate(const CreateFlags& f) {
   options.now = now;
   options.identity_hiding = f.hide;
   options.sakke_to_self = f.to_self;
+  if (!f.rand_hex.empty()) {
+    KB_TRY(options.rand, FromHex(f.rand_hex, "--rand"));
+    if (options.rand.size() < 16) {
+      return Fail(Error::InvalidArgument("--rand: at least 16 octets (32 hex digits)"));
+    }
+  }
   bool want_params =
       type == crypto::PurposeTag::kGmk || !f.group_ids.empty() || !f.text.empty() || f.segy;
   if (want_params && !f.no_key_params) {
@@ -353,6 +359,9 @@ void RegisterMikeyCommands(CLI::App& app) {
   create->add_option("--key", c.key_hex, "the 16-octet key in hex (default: random)");
   create->add_option("--key-id", c.key_id_hex,
                      "the 32-bit key ID in hex (default: purpose tag + random)");
+  create->add_option("--rand", c.rand_hex,
+                     "the RAND payload in hex (default: 16 random octets); the copies of one GMK "
+                     "share it (docs/calls.md)");
   create->add_option("--at", c.at, "ISO 8601 time for the T payload (default: now)");
   create->add_option("--group-id", c.group_ids, "MC group ID for the key parameters (repeatable)");
   create->add_option("--text", c.text, "text for the key parameters");

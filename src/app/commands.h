@@ -20,5 +20,6 @@ void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
 void RegisterDemoCommands(CLI::App& app);    // demo, demo check
 void RegisterLadderCommands(CLI::App& app);  // ladder (docs/ladder.md)
+void RegisterCallCommands(CLI::App& app);    // call join, radio talk
 
 }  // namespace kb::app

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterGmsCommands(app);
   kb::app::RegisterDemoCommands(app);
   kb::app::RegisterLadderCommands(app);
+  kb::app::RegisterCallCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/iwf_calls.h"
 #include "app/mc_endpoint_config.h"
 #include "app/node_status.h"
 #include "app/role_config.h"
@@ -70,6 +71,13 @@ Status Run(const RoleContext& ctx) {
          iwf::DliSocket::Start(so, [r](ByteView d, const iwf::UdpPeer&) { r->OnKmfDatagram(d); }));
   lmr_face.SetSocket(socket.get());
 
+  // Group calls (docs/calls.md "Group calls through the IWF"): INVITEs on the same SIP stack.
+  std::unique_ptr<IwfCalls> calls;
+  if (ctx.config["calls"]) {
+    KB_TRY(calls,
+           IwfCalls::Start(ctx, ctx.config["calls"], endpoint->identity(), endpoint->stack()));
+  }
+
   endpoint->Register([id = endpoint->identity()](Status st) {
     if (st)
       spdlog::info("IWF: registered as {}", id);
@@ -94,7 +102,8 @@ Status Run(const RoleContext& ctx) {
                                   {"to_kmf", c.to_kmf},
                                   {"unknown_rsi", c.unknown_rsi},
                                   {"unknown_mc_id", c.unknown_mc_id},
-                                  {"pending", relay->pending()}});
+                                  {"pending", relay->pending()},
+                                  {"calls", calls ? calls->Counters() : nlohmann::json()}});
     }
     if (std::chrono::steady_clock::now() - last_log > std::chrono::seconds(30)) {
       last_log = std::chrono::steady_clock::now();
@@ -107,6 +116,7 @@ Status Run(const RoleContext& ctx) {
     }
   }
   spdlog::info("IWF stopping ({} messages pending stay in the outbox)", relay->pending());
+  calls.reset();     // media legs closed, INVITE handler removed
   socket.reset();    // no more datagrams
   endpoint.reset();  // no more SIP callbacks
   return Ok();

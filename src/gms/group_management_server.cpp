@@ -63,6 +63,9 @@ Result<Rekeyed> GroupManagementServer::IssueGmk(Group group, NtpTime now) {
   options.now = now;
   options.key_parameters = params;
   options.cs_id = kCsIdMcpttGroupCall;
+  // One RAND for every copy of this GMK: the SRTP master key of a member's stream is derived
+  // from (GMK, GUK-ID, RAND), and the other members must derive it too (docs/calls.md).
+  options.rand = crypto::RandomBytes(16);
   group.gmk_id = key.key_id;
   group.revision += 1;
   Rekeyed out;

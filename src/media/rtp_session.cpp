@@ -129,4 +129,15 @@ Status RtpSession::Send(ByteView payload, uint32_t timestamp, bool marker) {
   return Ok();
 }
 
+Status RtpSession::SendPacket(ByteView packet) {
+  if (!has_remote_ || !socket_) {
+    return Fail(Error::InvalidArgument(config_.name + ": no remote address (or not open)"));
+  }
+  boost::system::error_code ec;
+  socket_->send_to(asio::buffer(packet.data(), packet.size()), remote_, 0, ec);
+  if (ec) return Fail(Error::Io(config_.name + ": UDP send failed: " + ec.message()));
+  ++counters_.sent;
+  return Ok();
+}
+
 }  // namespace kb::media

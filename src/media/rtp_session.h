@@ -64,6 +64,9 @@ class RtpSession {
   // Sends payload with the next SEQ and the given RTP timestamp. kInvalidArgument without a
   // remote, SRTP errors as srtp::Session::ProtectRtp, kIo when the socket refuses.
   Status Send(ByteView payload, uint32_t timestamp, bool marker = false);
+  // Sends an already formed (S)RTP packet as it is (e.g. one the security gateway protected
+  // itself). kInvalidArgument without a remote, kIo when the socket refuses.
+  Status SendPacket(ByteView packet);
 
   uint16_t local_port() const { return local_port_; }
   const RtpCounters& counters() const { return counters_; }

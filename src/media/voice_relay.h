@@ -24,6 +24,10 @@ class VoiceRelay {
   VoiceRelay(RtpSession& lmr_leg, RtpSession& mc_leg) : lmr_(lmr_leg), mc_(mc_leg) {}
   // Starts receiving on both legs.
   void Start();
+  // One packet each way, for a caller that owns the legs' receive loops (e.g. an LMR leg shared
+  // by several MC legs of one group: the caller hands each LMR packet to every relay).
+  void ForwardLmrToMc(const RtpFrame& frame) { Forward(frame, mc_, counters_.lmr_to_mc); }
+  void ForwardMcToLmr(const RtpFrame& frame) { Forward(frame, lmr_, counters_.mc_to_lmr); }
   const RelayCounters& counters() const { return counters_; }
 
  private:

@@ -78,6 +78,10 @@ echo "not a message!" > junk.txt
 expect_fail "garbage input" "base64" "$kb" mikey decode junk.txt
 expect_fail "missing file" "cannot read" "$kb" mikey decode /nonexistent
 expect_fail "bad key size" "16 octets" "$kb" mikey create --kms-cert cert.xml --sender-keys gms.xml --to sip:bob@example.org --key 0011
+# --rand: the copies of one GMK share the RAND (docs/calls.md "Group call media keys").
+expect_ok "create with --rand" "$kb" mikey create --kms-cert cert.xml --sender-keys gms.xml --to sip:bob@example.org --rand 00112233445566778899aabbccddeeff --format json
+grep -q '"rand": "00112233445566778899aabbccddeeff"' out && ok || bad "--rand not in the message: $(cat out)"
+expect_fail "short --rand" "at least 16 octets" "$kb" mikey create --kms-cert cert.xml --sender-keys gms.xml --to sip:bob@example.org --rand 0011
 echo '<KmsCertificate xmlns="urn:3gpp:ns:mcsecKMSInterface:1.0"><KmsUri>x' > badcert.xml
 expect_fail "bad certificate" "" "$kb" mikey open --kms-cert badcert.xml --keys carol.xml gmk.b64
 

@@ -77,8 +77,10 @@ TEST(Gms, EveryMemberAndTheIwfGetTheSameGmkWithTheirOwnGukId) {
   EXPECT_EQ(crypto::PurposeTagOf(r->group.gmk_id), 0);
   std::optional<SecretBytes> first;
   std::set<uint32_t> guk_ids;
+  std::set<Bytes> rands;
   for (const auto& d : r->deliveries) {
     auto o = OpenFor(d);
+    rands.insert(o.rand);
     EXPECT_EQ(o.key_type, crypto::PurposeTag::kGmk);
     EXPECT_EQ(o.key_id, r->group.gmk_id);  // GMK-ID recovered from the GUK-ID
     EXPECT_EQ(o.csb_id, d.guk_id);
@@ -97,6 +99,8 @@ TEST(Gms, EveryMemberAndTheIwfGetTheSameGmkWithTheirOwnGukId) {
     }
   }
   EXPECT_EQ(guk_ids.size(), 3u);  // end-point diversity
+  // One RAND for every copy: members derive each other's SRTP keys (docs/calls.md).
+  EXPECT_EQ(rands.size(), 1u);
   auto stored = store.ListDeliveries("sip:fire@example.org");
   ASSERT_TRUE(stored);
   EXPECT_EQ(*stored, r->deliveries);
