@@ -156,6 +156,58 @@ Result<std::unique_ptr<client::ClientCore>> OpenClientCore(const RoleContext& ct
   return client::ClientCore::Open(std::move(cc));
 }
 
+Result<RadioNodeConfig> ReadRadioNodeConfig(const RoleContext& ctx) {
+  RadioNodeConfig c;
+  const YAML::Node& y = ctx.config;
+  KB_TRY(c.rsi, Rsi(y, "rsi", 0));
+  if (c.rsi == 0) return Fail(Error::InvalidArgument("rsi is required"));
+  KB_TRY(uint32_t group, Rsi(y, "group_rsi", 0));
+  if (group != 0) c.group_rsi = group;
+  KB_TRY(c.kmf_rsi, Rsi(y, "kmf_rsi", p25::kDefaultKmfRsi));
+  KB_TRY(unsigned mnp, Get<unsigned>(y, "mnp", c.mnp));
+  if (mnp > 0xFFFF) return Fail(Error::InvalidArgument("mnp: 0..65535"));
+  c.mnp = static_cast<uint16_t>(mnp);
+  KB_TRY(c.require_mac, Get<bool>(y, "require_mac", true));
+  KB_TRY(c.dli_listen, Get<std::string>(y, "dli_listen", c.dli_listen));
+  KB_TRY(c.kmf, Get<std::string>(y, "kmf", c.kmf));
+  KB_TRY(c.only_from_kmf, Get<bool>(y, "only_from_kmf", true));
+  KB_TRY(std::string key_file, Get<std::string>(y, "storage_key_file", ""));
+  c.storage_key_file =
+      key_file.empty() ? ctx.data_dir / "radio-storage.key" : ConfigPath(ctx, key_file);
+  return c;
+}
+
+std::string RadioOwner(const RoleContext& ctx) { return "p25-radio:" + ctx.node; }
+
+Result<std::unique_ptr<client::ClientCore>> OpenRadioCore(const RoleContext& ctx,
+                                                          const RadioNodeConfig& c) {
+  client::ClientCoreConfig cc;
+  cc.mc_id = RadioOwner(ctx);
+  cc.state_file = ctx.data_dir / "su-state.sealed";
+  KB_TRY(cc.storage_key, kms::LoadStorageKey(c.storage_key_file, /*create=*/true));
+  cc.su.individual_rsi = c.rsi;
+  cc.su.group_rsi = c.group_rsi;
+  cc.su.kmf_rsi = c.kmf_rsi;
+  cc.su.message_number_period = c.mnp;
+  cc.su.require_mac = c.require_mac;
+  return client::ClientCore::Open(std::move(cc));
+}
+
+std::string NodeRole(const RoleContext& ctx) {
+  if (ctx.config["role"] && ctx.config["role"].IsScalar())
+    return ctx.config["role"].as<std::string>();
+  return ctx.node;
+}
+
+Result<std::unique_ptr<client::ClientCore>> OpenNodeCore(const RoleContext& ctx) {
+  if (NodeRole(ctx) == "radio") {
+    KB_TRY(RadioNodeConfig r, ReadRadioNodeConfig(ctx));
+    return OpenRadioCore(ctx, r);
+  }
+  KB_TRY(ClientNodeConfig c, ReadClientNodeConfig(ctx));
+  return OpenClientCore(ctx, c);
+}
+
 std::filesystem::path ControlSocketPath(const RoleContext& ctx) {
   return ctx.data_dir / "control.sock";
 }

@@ -42,6 +42,31 @@ struct ClientNodeConfig {
 };
 
 Result<ClientNodeConfig> ReadClientNodeConfig(const RoleContext& ctx);
+
+// An emulated P25 radio (serve --role radio, docs/radio.md): the same subscriber unit and sealed
+// key store as a client, reached by the KMF over UDP with the DLI preamble instead of over SIP.
+struct RadioNodeConfig {
+  uint32_t rsi = 0;
+  std::optional<uint32_t> group_rsi;
+  uint32_t kmf_rsi = 0;
+  uint16_t mnp = 1000;
+  bool require_mac = true;
+  std::string dli_listen = "127.0.0.1:0";  // our UDP address (the emulated RF link)
+  std::string kmf = "127.0.0.1:49644";     // the KMF's dli_listen
+  bool only_from_kmf = true;               // drop datagrams from anyone else
+  std::filesystem::path storage_key_file;
+};
+
+Result<RadioNodeConfig> ReadRadioNodeConfig(const RoleContext& ctx);
+// The sealing owner of a radio's key store: "p25-radio:<node>" (a radio has no MC service ID).
+std::string RadioOwner(const RoleContext& ctx);
+Result<std::unique_ptr<client::ClientCore>> OpenRadioCore(const RoleContext& ctx,
+                                                          const RadioNodeConfig& c);
+
+// The node's role: nodes.<name>.role, or the name itself.
+std::string NodeRole(const RoleContext& ctx);
+// The key store of a client or radio node (by NodeRole), for the CLI on a stopped node.
+Result<std::unique_ptr<client::ClientCore>> OpenNodeCore(const RoleContext& ctx);
 // The node context (config section, data dir) without running it: for the CLI commands.
 Result<RoleContext> LoadNodeContext(const std::string& config_file, const std::string& node);
 // Opens the node's sealed key store (creating the storage key on first use).

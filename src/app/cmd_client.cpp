@@ -107,8 +107,7 @@ Result<nlohmann::json> RunKeys(const ClientFlags& f) {
   KB_TRY(RoleContext ctx, LoadNodeContext(f.config, f.node));
   KB_TRY(auto running, AskNode(ctx, "keys"));
   if (running) return *running;
-  KB_TRY(ClientNodeConfig c, ReadClientNodeConfig(ctx));
-  KB_TRY(auto core, OpenClientCore(ctx, c));
+  KB_TRY(auto core, OpenNodeCore(ctx));
   nlohmann::json j = core->Report();
   j["ok"] = true;
   j["running"] = false;
@@ -119,9 +118,9 @@ Result<nlohmann::json> RunHello(const ClientFlags& f, const char* what) {
   KB_TRY(RoleContext ctx, LoadNodeContext(f.config, f.node));
   KB_TRY(auto running, AskNode(ctx, what));
   if (!running) {
-    return Fail(Error::NotFound(fmt::format(
-        "client node {} is not running (start it with keybridge serve --role client --node {})",
-        f.node, f.node)));
+    return Fail(Error::NotFound(
+        fmt::format("{} node {} is not running (start it with keybridge serve --role {} --node {})",
+                    NodeRole(ctx), f.node, NodeRole(ctx), f.node)));
   }
   return *running;
 }
@@ -135,8 +134,7 @@ Result<nlohmann::json> RunImport(const ClientFlags& f) {
   KB_TRY(RoleContext ctx, LoadNodeContext(f.config, f.node));
   KB_TRY(auto running, AskNode(ctx, "import-root-key " + file.string()));
   if (running) return *running;
-  KB_TRY(ClientNodeConfig c, ReadClientNodeConfig(ctx));
-  KB_TRY(auto core, OpenClientCore(ctx, c));
+  KB_TRY(auto core, OpenNodeCore(ctx));
   KB_CHECK(core->ImportKeyFill(*fill));
   return nlohmann::json{{"ok", true},
                         {"running", false},

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/first_start_secrets.h"
 #include "app/node_plan.h"
 #include "app/role_config.h"
 #include "app/roles.h"
@@ -131,6 +132,13 @@ int RunUp(const UpFlags& f) {
   }
   fs::path data = fs::absolute(DataRoot(root, f.config, f.data_dir));
   std::string config = fs::absolute(f.config).string();
+  auto created = CreateMissingPasswordFiles(root["nodes"], data);
+  if (!created) {
+    Say(created.error().ToString());
+    return 1;
+  }
+  for (const auto& p : *created)
+    Say(fmt::format("first start: created {} (a random password)", p.string()));
   static std::atomic<bool> stop{false};
   InstallStopSignals(&stop);
   if (f.single_process) spdlog::set_pattern("%H:%M:%S.%e [%t] %^%l%$ %v");

@@ -18,5 +18,6 @@ void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
+void RegisterLadderCommands(CLI::App& app);  // ladder (docs/ladder.md)
 
 }  // namespace kb::app

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterIwfCommands(app);
   kb::app::RegisterUpCommands(app);
   kb::app::RegisterGmsCommands(app);
+  kb::app::RegisterLadderCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

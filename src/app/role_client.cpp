@@ -3,30 +3,20 @@
 // it receives, runs the root key agent when a CMS is configured, and answers the local control
 // socket (keys, hello, rekey-request, import-root-key).
 #include <fmt/format.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <thread>
 
 #include "app/client_node.h"
+#include "app/control_server.h"
 #include "app/node_status.h"
 #include "app/role_config.h"
 #include "app/roles.h"
-#include "client/key_fill_file.h"
 #include "client/lmr_aware_client.h"
 #include "client/root_key_agent.h"
-#include "kms/at_rest.h"
 
 namespace kb::app {
 namespace {
-
-nlohmann::json Refusal(const Error& e) { return {{"ok", false}, {"error", e.ToString()}}; }
 
 // One control command; the answer is one JSON object.
 nlohmann::json Execute(const std::string& line, client::ClientCore& core,
@@ -56,84 +46,17 @@ nlohmann::json Execute(const std::string& line, client::ClientCore& core,
   }
   if (line == "hello" || line == "rekey-request") {
     auto st = lmr.SendHello(line == "rekey-request", std::chrono::seconds(10));
-    if (!st) return Refusal(st.error());
+    if (!st) return ControlRefusal(st.error());
     return {{"ok", true}, {"sent", line}};
   }
-  if (line.starts_with("import-root-key ")) {
-    auto text = kms::ReadSecretFile(line.substr(16), client::kMaxKeyFillBytes);
-    if (!text) return Refusal(text.error());
-    auto fill = client::ParseKeyFill(AsString(text->Reveal()));
-    if (!fill) return Refusal(fill.error());
-    if (auto st = core.ImportKeyFill(*fill); !st) return Refusal(st.error());
-    spdlog::info("client {}: root key imported from a key-fill file: ALGID 0x{:02X} KID 0x{:04X}",
-                 core.mc_id(), fill->algid, fill->kid);
-    return {{"ok", true},
-            {"algid", fmt::format("0x{:02X}", fill->algid)},
-            {"kid", fmt::format("0x{:04X}", fill->kid)}};
-  }
+  if (line.starts_with("import-root-key "))
+    return ControlImportRootKey(core, line.substr(16), "client " + core.mc_id());
   if (line == "fetch-profile" && agent) {
     agent->FetchNow();
     return {{"ok", true}};
   }
-  return Refusal(Error::InvalidArgument("unknown control command"));
+  return ControlRefusal(Error::InvalidArgument("unknown control command"));
 }
-
-// The control socket server: one connection at a time, one line each.
-class ControlServer {
- public:
-  static Result<std::unique_ptr<ControlServer>> Open(const std::filesystem::path& path) {
-    std::string p = path.string();
-    sockaddr_un addr{};
-    if (p.size() >= sizeof(addr.sun_path))
-      return Fail(Error::InvalidArgument(fmt::format("{}: path too long for a socket", p)));
-    ::unlink(p.c_str());
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return Fail(Error::Io(fmt::format("socket: {}", std::strerror(errno))));
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-    mode_t old = ::umask(0177);
-    int rc = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::umask(old);
-    if (rc != 0 || ::listen(fd, 4) != 0) {
-      ::close(fd);
-      return Fail(Error::Io(fmt::format("{}: {}", p, std::strerror(errno))));
-    }
-    return std::unique_ptr<ControlServer>(new ControlServer(fd, p));
-  }
-  ~ControlServer() {
-    ::close(fd_);
-    ::unlink(path_.c_str());
-  }
-  // Waits up to timeout_ms for a connection; returns its request line (fd in *conn).
-  std::optional<std::string> Next(int timeout_ms, int* conn) {
-    pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, timeout_ms) <= 0) return std::nullopt;
-    int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) return std::nullopt;
-    timeval tv{5, 0};
-    ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    std::string line;
-    char buf[1024];
-    while (line.find('\n') == std::string::npos && line.size() < 8192) {
-      ssize_t n = ::recv(c, buf, sizeof(buf), 0);
-      if (n <= 0) break;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    line = line.substr(0, line.find('\n'));
-    *conn = c;
-    return line;
-  }
-  static void Answer(int conn, const nlohmann::json& j) {
-    std::string out = j.dump() + "\n";
-    (void)::send(conn, out.data(), out.size(), MSG_NOSIGNAL);
-    ::close(conn);
-  }
-
- private:
-  ControlServer(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  int fd_;
-  std::string path_;
-};
 
 Status Run(const RoleContext& ctx) {
   KB_TRY(ClientNodeConfig c, ReadClientNodeConfig(ctx));

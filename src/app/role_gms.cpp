@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -13,9 +14,12 @@
 
 #include "app/gms_identity.h"
 #include "app/node_status.h"
+#include "app/output.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "gms/gmk_delivery_body.h"
+#include "kms/at_rest.h"
+#include "kms_client/kms_client.h"
 #include "net/sip_stack.h"
 #include "store/sqlite_gms_store.h"
 
@@ -43,10 +47,53 @@ struct DeliveryState {
   uint64_t sent = 0, failed = 0;  // MESSAGEs sent, and answered with an error or not at all
 };
 
+// With `kms:` configured, the GMS is provisioned like any MC identity (TS 33.180 5.3): it logs
+// in at the IdMS, fetches the KMS certificate and its key sets for the current period over HTTPS
+// and writes them to kms_cert / keys before loading them (keys mode 0600).
+Status FetchIdentityKeys(const RoleContext& ctx, const std::string& uri,
+                         const std::filesystem::path& cert_path,
+                         const std::filesystem::path& keys_path) {
+  KB_TRY(std::string kms_url, Get<std::string>(ctx.config, "kms", ""));
+  if (kms_url.empty()) return Ok();
+  KB_TRY(std::string idms_url, Get<std::string>(ctx.config, "idms", "https://127.0.0.1:8443"));
+  KB_TRY(std::string password_file, Get<std::string>(ctx.config, "password_file", ""));
+  KB_TRY(std::string idms_ca, Get<std::string>(ctx.config, "idms_ca", "idms/tls-cert.pem"));
+  KB_TRY(std::string kms_ca, Get<std::string>(ctx.config, "kms_ca", "kms/tls-cert.pem"));
+  if (password_file.empty()) {
+    return Fail(Error::InvalidArgument("password_file is required with kms: (the IdMS login)"));
+  }
+  std::ifstream in(ConfigPath(ctx, password_file));
+  std::string password;
+  if (!in || !std::getline(in, password)) {
+    return Fail(Error::Io("cannot read " + ConfigPath(ctx, password_file).string()));
+  }
+  while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) {
+    password.pop_back();
+  }
+  net::HttpsClientOptions idms_tls;
+  idms_tls.ca_file = ConfigPath(ctx, idms_ca).string();
+  net::HttpsClientOptions kms_tls;
+  kms_tls.ca_file = ConfigPath(ctx, kms_ca).string();
+  auto token = kms_client::Login(idms_tls, idms_url, uri, password);
+  SecureWipe(password.data(), password.size());
+  if (!token) return Fail(token.error());
+  KB_TRY(auto fetched, kms_client::FetchKeys(kms_tls, kms_url, *token, uri, NtpTime::Now()));
+  std::error_code ec;
+  std::filesystem::create_directories(cert_path.parent_path(), ec);
+  std::filesystem::create_directories(keys_path.parent_path(), ec);
+  std::string xml = kms::ToXml(fetched.certificate);
+  KB_CHECK(kms::WriteFileAtomic(
+      cert_path, ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()), 0644));
+  KB_CHECK(WriteSecretOutput(keys_path.string(), kms::ToXml(fetched.keyprov_response)));
+  spdlog::info("gms: {} key set(s) for {} fetched from the KMS", fetched.key_sets.size(), uri);
+  return Ok();
+}
+
 Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(std::string kms_cert, Get<std::string>(ctx.config, "kms_cert", ""));
   KB_TRY(std::string keys, Get<std::string>(ctx.config, "keys", ""));
   KB_TRY(std::string from, Get<std::string>(ctx.config, "uri", ""));
+  KB_CHECK(FetchIdentityKeys(ctx, from, ConfigPath(ctx, kms_cert), ConfigPath(ctx, keys)));
   KB_TRY(auto identity, LoadGmsIdentity(ConfigPath(ctx, kms_cert).string(),
                                         ConfigPath(ctx, keys).string(), from, NtpTime::Now()));
   gms::GmsConfig config;

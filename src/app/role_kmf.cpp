@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/kmf_radios.h"
 #include "app/kmf_state.h"
 #include "app/mc_endpoint_config.h"
 #include "app/node_status.h"
@@ -63,6 +64,7 @@ Status Run(const RoleContext& ctx) {
     KB_TRY(std::string iwf_text, Get<std::string>(ctx.config, "iwf", "127.0.0.1:64414"));
     KB_TRY(o.iwf, iwf::ParseUdpPeer(iwf_text));
     KB_TRY(o.only_from_iwf, Get<bool>(ctx.config, "only_from_iwf", true));
+    KB_TRY(o.radios, ReadKmfRadios(ctx));  // emulated radios (docs/radio.md)
     KB_TRY(auto transport, kmf_service::DliKmfTransport::Start(o, on_kmm));
     service.SetTransport(transport.get());
     service.Run(*ctx.stop);

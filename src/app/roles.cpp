@@ -31,6 +31,8 @@ const std::vector<Role>& Roles() {
       {"cms", "configuration management server: XCAP user profiles (HTTPS), xcap-diff (SIP)",
        RunCmsRole},
       {"gms", "group management server: GMK distribution, TS 33.180 5.7 (SIP)", RunGmsRole},
+      {"radio", "emulated P25 radio: subscriber unit reached by the KMF over UDP (DLI preamble)",
+       RunRadioRole},
   };
   return roles;
 }

@@ -43,6 +43,7 @@ int RunKmfRole(const RoleContext& ctx);
 int RunClientRole(const RoleContext& ctx);
 int RunCmsRole(const RoleContext& ctx);
 int RunGmsRole(const RoleContext& ctx);
+int RunRadioRole(const RoleContext& ctx);
 
 // Installs SIGTERM/SIGINT handlers that set *flag (once per process).
 void InstallStopSignals(std::atomic<bool>* flag);
