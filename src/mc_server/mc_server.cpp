@@ -16,6 +16,7 @@
 #include "core/encoding.h"
 #include "mc_endpoint/mc_endpoint.h"
 #include "mc_endpoint/security_message_sip.h"
+#include "net/sip_multipart.h"
 
 namespace kb::mc_server {
 namespace {
@@ -35,6 +36,10 @@ struct ContactRecord {
 struct Item {
   StoredMessage msg;
   std::vector<net::BodyPart> parts;
+  // The relayed body as text with its Content-Type: the body as received for a cut-through
+  // (forwarded unchanged), else printed once from `parts` (MultipartBodyText) on first delivery.
+  std::string content_type;
+  std::string body;
   bool in_flight = false;
   bool delivered = false;
   size_t outstanding = 0;
@@ -63,6 +68,8 @@ struct TargetQueue {
 struct Accepted {
   StoredMessage msg;
   std::vector<net::BodyPart> parts;
+  std::string content_type;  // the received body and its Content-Type (cut-through)
+  std::string body;
   std::shared_ptr<net::IncomingRequest> in;
 };
 
@@ -250,6 +257,10 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.kind = mc_endpoint::MessageKindName(*body);
   a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
   a.parts = std::move(*parts);
+  if (!req.ReceivedBody().empty()) {
+    a.content_type = req.ContentTypeValue();
+    a.body = req.ReceivedBody();
+  }
   a.in = std::move(in);
   if (TryCutThrough(a)) return;
   Store(std::move(a));
@@ -276,6 +287,8 @@ bool McServer::Impl::TryCutThrough(Accepted& a) {
   auto item = std::make_shared<Item>();
   item->msg = std::move(a.msg);
   item->parts = std::move(a.parts);
+  item->content_type = std::move(a.content_type);
+  item->body = std::move(a.body);
   item->upstream = std::move(a.in);
   item->in_flight = true;
   ++q.cut_through;
@@ -364,26 +377,38 @@ void McServer::Impl::Deliver(const std::string& target, const std::shared_ptr<It
   item->outstanding = to.size();
   item->transient_failure = false;
   std::weak_ptr<Impl> weak = weak_from_this();
-  for (const auto& c : to) {
-    auto req = stack.NewRequest("MESSAGE", c.uri, target, item->msg.sender);
-    Status st = req ? net::SetMultipartBody(*req, item->parts) : Status(Fail(req.error()));
-    if (!st) {
-      // Not expected for a body that parsed: count it as a failed delivery to this contact.
-      spdlog::error("mc-server: cannot build MESSAGE to {}: {}", c.uri, st.error().message());
-      Count("delivery_failures");
-      if (--item->outstanding == 0) {
-        item->in_flight = false;
-        auto& q = queues[target];
-        if (q.in_flight > 0) --q.in_flight;
+  if (item->body.empty()) {
+    auto text = net::MultipartBodyText(item->parts);
+    if (text) {
+      item->content_type = std::move(text->content_type);
+      item->body = std::move(text->body);
+    } else {
+      // Not expected for a body that parsed: count it as a failed delivery to every contact.
+      spdlog::error("mc-server: cannot build MESSAGE to {}: {}", target, text.error().message());
+      Count("delivery_failures", to.size());
+      item->outstanding = 0;
+      item->in_flight = false;
+      auto& q = queues[target];
+      if (item->upstream) {
+        if (q.cut_through > 0) --q.cut_through;
+        item->delivered = true;
+        item->upstream->Respond(500, "Server Internal Error: cannot relay this body");
+        item->upstream.reset();
+      } else if (q.in_flight > 0) {
+        --q.in_flight;
       }
-      continue;
+      return;
     }
-    stack.SendRequest(std::move(*req), c.delivery,
-                      [weak, target, item, contact = c.uri](Result<net::SipMessage> res) {
-                        if (auto self = weak.lock()) {
-                          self->OnDelivery(target, item, contact, std::move(res));
-                        }
-                      });
+  }
+  for (const auto& c : to) {
+    net::PreparedRequest r{"MESSAGE",          c.uri,     target, item->msg.sender,
+                           item->content_type, item->body};
+    stack.SendPrepared(r, c.delivery,
+                       [weak, target, item, contact = c.uri](Result<net::SipMessage> res) {
+                         if (auto self = weak.lock()) {
+                           self->OnDelivery(target, item, contact, std::move(res));
+                         }
+                       });
   }
 }
 
