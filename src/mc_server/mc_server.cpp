@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/encoding.h"
+#include "crypto/hash.h"
 #include "mc_endpoint/mc_endpoint.h"
 #include "mc_endpoint/security_message_sip.h"
 #include "net/sip_multipart.h"
@@ -22,6 +23,7 @@ namespace kb::mc_server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::string_view kGmkDeliveryKind = "gmk-delivery";  // StoredMessage::kind
 
 // A registered contact: where to deliver (its Contact URI) and the flow its REGISTER came on
 // (the sender check of docs/mc-server.md).
@@ -123,6 +125,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   void OnRequest(std::shared_ptr<net::IncomingRequest> in);
   void OnRegister(const std::shared_ptr<net::IncomingRequest>& in);
   void OnMessage(std::shared_ptr<net::IncomingRequest> in);
+  void OnGmkDelivery(std::shared_ptr<net::IncomingRequest> in, const Route& route,
+                     std::vector<net::BodyPart> parts);
   void Refuse(net::IncomingRequest& in, const Refusal& r);
   void Count(const std::string& name, uint64_t n = 1) {
     std::lock_guard lock(cmu);
@@ -246,6 +250,7 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   if (!parts) {
     return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"});
   }
+  if (router.IsGms(route->sender)) return OnGmkDelivery(std::move(in), *route, std::move(*parts));
   auto body = mc_endpoint::ParseMessageBody(*parts);
   if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error());
 
@@ -257,6 +262,29 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.kind = mc_endpoint::MessageKindName(*body);
   a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
   a.parts = std::move(*parts);
+  if (!req.ReceivedBody().empty()) {
+    a.content_type = req.ContentTypeValue();
+    a.body = req.ReceivedBody();
+  }
+  a.in = std::move(in);
+  if (TryCutThrough(a)) return;
+  Store(std::move(a));
+}
+
+void McServer::Impl::OnGmkDelivery(std::shared_ptr<net::IncomingRequest> in, const Route& route,
+                                   std::vector<net::BodyPart> parts) {
+  auto part = router.CheckGmkDelivery(route, parts);
+  if (!part) return Refuse(*in, part.error());
+  Accepted a;
+  a.msg.target = route.target;
+  a.msg.sender = route.sender;
+  // The GMS resends a delivery until it gets a 2xx: the same body is the same message.
+  auto digest = crypto::Sha256((*part)->data);
+  std::copy_n(digest.begin(), a.msg.message_id.size(), a.msg.message_id.begin());
+  a.msg.kind = std::string(kGmkDeliveryKind);
+  a.msg.payload_length = static_cast<uint32_t>((*part)->data.size());
+  a.parts = std::move(parts);
+  const net::SipMessage& req = in->request();
   if (!req.ReceivedBody().empty()) {
     a.content_type = req.ContentTypeValue();
     a.body = req.ReceivedBody();
@@ -377,6 +405,11 @@ void McServer::Impl::Deliver(const std::string& target, const std::shared_ptr<It
   item->outstanding = to.size();
   item->transient_failure = false;
   std::weak_ptr<Impl> weak = weak_from_this();
+  if (item->body.empty() && item->msg.kind == kGmkDeliveryKind && item->parts.size() == 1) {
+    // A GMK delivery is a single body, not multipart.
+    item->content_type = item->parts.front().content_type;
+    item->body.assign(item->parts.front().data.begin(), item->parts.front().data.end());
+  }
   if (item->body.empty()) {
     auto text = net::MultipartBodyText(item->parts);
     if (text) {

@@ -286,9 +286,16 @@ void SipTransport::Send(const SipEndpoint& to, std::string wire, ErrorCallback o
     if (on_error) on_error(e);
   };
   if (closed_) return fail(Error::Io("SIP stack stopped"));
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(to.host, ec);
-  if (ec) return fail(Error::InvalidArgument("SIP target host is not an IP address: " + to.host));
+  auto hit = hosts_.find(to.host);
+  if (hit == hosts_.end()) {
+    boost::system::error_code ec;
+    auto parsed = asio::ip::make_address(to.host, ec);
+    if (ec) return fail(Error::InvalidArgument("SIP target host is not an IP address: " + to.host));
+    if (hosts_.size() >= 4096) hosts_.clear();
+    std::string text = parsed.is_v6() ? "[" + parsed.to_string() + "]" : parsed.to_string();
+    hit = hosts_.emplace(to.host, HostEntry{parsed, std::move(text)}).first;
+  }
+  const asio::ip::address& address = hit->second.address;
   if (wire.size() > config_.max_message_size) {
     return fail(Error::InvalidArgument("SIP message larger than max_message_size"));
   }
@@ -313,7 +320,7 @@ void SipTransport::Send(const SipEndpoint& to, std::string wire, ErrorCallback o
         });
     return;
   }
-  std::string key = Key(address, to.port);
+  std::string key = hit->second.text + ":" + std::to_string(to.port);
   auto it = connections_.find(key);
   if (it == connections_.end()) {
     SipEndpoint remote{Transport::kTcp, address.to_string(), to.port};
