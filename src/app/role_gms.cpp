@@ -20,6 +20,8 @@
 #include "gms/gmk_delivery_body.h"
 #include "kms/at_rest.h"
 #include "kms_client/kms_client.h"
+#include "mc_endpoint/mc_endpoint.h"
+#include "net/register_client.h"
 #include "net/sip_stack.h"
 #include "store/sqlite_gms_store.h"
 
@@ -42,6 +44,7 @@ Result<net::SipEndpoint> Endpoint(const std::string& text, net::Transport t) {
 // tried.
 struct DeliveryState {
   std::mutex mu;
+  bool need_register = true;  // at start, and after a 403 "sender not registered"
   std::set<std::string> delivered;
   std::map<std::string, std::chrono::steady_clock::time_point> tried;
   uint64_t sent = 0, failed = 0;  // MESSAGEs sent, and answered with an error or not at all
@@ -138,8 +141,50 @@ Status Run(const RoleContext& ctx, int& code) {
   KB_TRY(auto stack, net::SipStack::Start(sip));
   spdlog::info("gms: {} sending GMKs through {}", identity->uri, mc_server.ToString());
 
+  // The MC service server relays only from a sender registered on the flow the MESSAGE comes
+  // on (docs/mc-server.md "GMS"): with a password_file the GMS registers as its identity from
+  // this stack, again every 30 minutes and after a 403 "sender not registered".
+  KB_TRY(std::string password_file, Get<std::string>(ctx.config, "password_file", ""));
+  std::string password;
+  if (!password_file.empty()) {
+    std::ifstream f(ConfigPath(ctx, password_file));
+    if (!f) return Fail(Error::Io("cannot read " + ConfigPath(ctx, password_file).string()));
+    std::getline(f, password);
+    while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) {
+      password.pop_back();
+    }
+  }
   auto state = std::make_shared<DeliveryState>();
+  auto last_register = std::chrono::steady_clock::time_point{};
   while (ctx.stop == nullptr || !ctx.stop->load()) {
+    if (!password.empty()) {
+      bool again;
+      {
+        std::lock_guard lock(state->mu);
+        again = state->need_register ||
+                std::chrono::steady_clock::now() - last_register > std::chrono::minutes(30);
+        state->need_register = false;
+      }
+      if (again) {
+        last_register = std::chrono::steady_clock::now();
+        net::RegistrationRequest r;
+        r.aor = identity->uri;
+        auto at = stack->LocalEndpoint(transport);
+        r.contact = fmt::format("sip:gms@{}:{}{}", at.host, at.port,
+                                transport == net::Transport::kTcp ? ";transport=tcp" : "");
+        r.password = SecretBytes(AsBytes(password));
+        r.registrar = mc_server;
+        net::Register(*stack, std::move(r), [state, who = identity->uri](auto res) {
+          if (res && res->StatusCode() == 200) {
+            spdlog::info("gms: {} registered with the MC service server", who);
+            return;
+          }
+          spdlog::warn("gms: registration of {} failed: {}", who,
+                       res ? fmt::format("{} {}", res->StatusCode(), res->ReasonPhrase())
+                           : res.error().message());
+        });
+      }
+    }
     KB_TRY(auto groups, store->ListGroups());
     auto now = std::chrono::steady_clock::now();
     uint64_t stored_deliveries = 0;
@@ -174,6 +219,10 @@ Status Run(const RoleContext& ctx, int& code) {
               {
                 std::lock_guard lock(state->mu);
                 ++state->failed;
+                if (r && r->StatusCode() == 403 &&
+                    r->ReasonPhrase().starts_with(mc_endpoint::kNotRegisteredReason)) {
+                  state->need_register = true;
+                }
               }
               spdlog::warn("gms: GMK to {} not delivered: {}", who,
                            r ? fmt::format("{} {}", r->StatusCode(), r->ReasonPhrase())

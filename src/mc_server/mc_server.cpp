@@ -14,13 +14,16 @@
 #include <thread>
 
 #include "core/encoding.h"
+#include "crypto/hash.h"
 #include "mc_endpoint/mc_endpoint.h"
 #include "mc_endpoint/security_message_sip.h"
+#include "net/sip_multipart.h"
 
 namespace kb::mc_server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::string_view kGmkDeliveryKind = "gmk-delivery";  // StoredMessage::kind
 
 // A registered contact: where to deliver (its Contact URI) and the flow its REGISTER came on
 // (the sender check of docs/mc-server.md).
@@ -35,6 +38,10 @@ struct ContactRecord {
 struct Item {
   StoredMessage msg;
   std::vector<net::BodyPart> parts;
+  // The relayed body as text with its Content-Type: the body as received for a cut-through
+  // (forwarded unchanged), else printed once from `parts` (MultipartBodyText) on first delivery.
+  std::string content_type;
+  std::string body;
   bool in_flight = false;
   bool delivered = false;
   size_t outstanding = 0;
@@ -63,6 +70,8 @@ struct TargetQueue {
 struct Accepted {
   StoredMessage msg;
   std::vector<net::BodyPart> parts;
+  std::string content_type;  // the received body and its Content-Type (cut-through)
+  std::string body;
   std::shared_ptr<net::IncomingRequest> in;
 };
 
@@ -118,6 +127,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   // Puts the bindings of the registration store back (Start).
   Status LoadRegistrations();
   void OnMessage(std::shared_ptr<net::IncomingRequest> in);
+  void OnGmkDelivery(std::shared_ptr<net::IncomingRequest> in, const Route& route,
+                     std::vector<net::BodyPart> parts);
   void Refuse(net::IncomingRequest& in, const Refusal& r);
   void Count(const std::string& name, uint64_t n = 1) {
     std::lock_guard lock(cmu);
@@ -283,6 +294,7 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   if (!parts) {
     return Refuse(*in, {400, "Bad Request: " + parts.error().message(), "refused_malformed_body"});
   }
+  if (router.IsGms(route->sender)) return OnGmkDelivery(std::move(in), *route, std::move(*parts));
   auto body = mc_endpoint::ParseMessageBody(*parts);
   if (auto ok = router.CheckBody(*route, body); !ok) return Refuse(*in, ok.error());
 
@@ -294,6 +306,33 @@ void McServer::Impl::OnMessage(std::shared_ptr<net::IncomingRequest> in) {
   a.msg.kind = mc_endpoint::MessageKindName(*body);
   a.msg.payload_length = static_cast<uint32_t>(mc_endpoint::PayloadLength(*body));
   a.parts = std::move(*parts);
+  if (!req.ReceivedBody().empty()) {
+    a.content_type = req.ContentTypeValue();
+    a.body = req.ReceivedBody();
+  }
+  a.in = std::move(in);
+  if (TryCutThrough(a)) return;
+  Store(std::move(a));
+}
+
+void McServer::Impl::OnGmkDelivery(std::shared_ptr<net::IncomingRequest> in, const Route& route,
+                                   std::vector<net::BodyPart> parts) {
+  auto part = router.CheckGmkDelivery(route, parts);
+  if (!part) return Refuse(*in, part.error());
+  Accepted a;
+  a.msg.target = route.target;
+  a.msg.sender = route.sender;
+  // The GMS resends a delivery until it gets a 2xx: the same body is the same message.
+  auto digest = crypto::Sha256((*part)->data);
+  std::copy_n(digest.begin(), a.msg.message_id.size(), a.msg.message_id.begin());
+  a.msg.kind = std::string(kGmkDeliveryKind);
+  a.msg.payload_length = static_cast<uint32_t>((*part)->data.size());
+  a.parts = std::move(parts);
+  const net::SipMessage& req = in->request();
+  if (!req.ReceivedBody().empty()) {
+    a.content_type = req.ContentTypeValue();
+    a.body = req.ReceivedBody();
+  }
   a.in = std::move(in);
   if (TryCutThrough(a)) return;
   Store(std::move(a));
@@ -320,6 +359,8 @@ bool McServer::Impl::TryCutThrough(Accepted& a) {
   auto item = std::make_shared<Item>();
   item->msg = std::move(a.msg);
   item->parts = std::move(a.parts);
+  item->content_type = std::move(a.content_type);
+  item->body = std::move(a.body);
   item->upstream = std::move(a.in);
   item->in_flight = true;
   ++q.cut_through;
@@ -408,26 +449,43 @@ void McServer::Impl::Deliver(const std::string& target, const std::shared_ptr<It
   item->outstanding = to.size();
   item->transient_failure = false;
   std::weak_ptr<Impl> weak = weak_from_this();
-  for (const auto& c : to) {
-    auto req = stack.NewRequest("MESSAGE", c.uri, target, item->msg.sender);
-    Status st = req ? net::SetMultipartBody(*req, item->parts) : Status(Fail(req.error()));
-    if (!st) {
-      // Not expected for a body that parsed: count it as a failed delivery to this contact.
-      spdlog::error("mc-server: cannot build MESSAGE to {}: {}", c.uri, st.error().message());
-      Count("delivery_failures");
-      if (--item->outstanding == 0) {
-        item->in_flight = false;
-        auto& q = queues[target];
-        if (q.in_flight > 0) --q.in_flight;
+  if (item->body.empty() && item->msg.kind == kGmkDeliveryKind && item->parts.size() == 1) {
+    // A GMK delivery is a single body, not multipart.
+    item->content_type = item->parts.front().content_type;
+    item->body.assign(item->parts.front().data.begin(), item->parts.front().data.end());
+  }
+  if (item->body.empty()) {
+    auto text = net::MultipartBodyText(item->parts);
+    if (text) {
+      item->content_type = std::move(text->content_type);
+      item->body = std::move(text->body);
+    } else {
+      // Not expected for a body that parsed: count it as a failed delivery to every contact.
+      spdlog::error("mc-server: cannot build MESSAGE to {}: {}", target, text.error().message());
+      Count("delivery_failures", to.size());
+      item->outstanding = 0;
+      item->in_flight = false;
+      auto& q = queues[target];
+      if (item->upstream) {
+        if (q.cut_through > 0) --q.cut_through;
+        item->delivered = true;
+        item->upstream->Respond(500, "Server Internal Error: cannot relay this body");
+        item->upstream.reset();
+      } else if (q.in_flight > 0) {
+        --q.in_flight;
       }
-      continue;
+      return;
     }
-    stack.SendRequest(std::move(*req), c.delivery,
-                      [weak, target, item, contact = c.uri](Result<net::SipMessage> res) {
-                        if (auto self = weak.lock()) {
-                          self->OnDelivery(target, item, contact, std::move(res));
-                        }
-                      });
+  }
+  for (const auto& c : to) {
+    net::PreparedRequest r{"MESSAGE",          c.uri,     target, item->msg.sender,
+                           item->content_type, item->body};
+    stack.SendPrepared(r, c.delivery,
+                       [weak, target, item, contact = c.uri](Result<net::SipMessage> res) {
+                         if (auto self = weak.lock()) {
+                           self->OnDelivery(target, item, contact, std::move(res));
+                         }
+                       });
   }
 }
 

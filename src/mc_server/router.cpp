@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "gms/gmk_delivery_body.h"
 #include "mc_endpoint/mc_endpoint.h"
 #include "net/registrar.h"
 
@@ -21,7 +22,8 @@ std::string Short(std::string_view s) { return std::string(s.substr(0, 120)); }
 Result<EntityKind> ParseEntityKind(std::string_view s) {
   if (s == "iwf") return EntityKind::kIwf;
   if (s == "kmf") return EntityKind::kKmf;
-  return Fail(Error::InvalidArgument(fmt::format("entity kind '{}': expected iwf or kmf", s)));
+  if (s == "gms") return EntityKind::kGms;
+  return Fail(Error::InvalidArgument(fmt::format("entity kind '{}': expected iwf, kmf or gms", s)));
 }
 
 Router::Router(std::vector<LmrSecurityEntity> entities,
@@ -37,6 +39,41 @@ bool Router::IsEntity(std::string_view aor) const {
     if (e.uri == aor) return true;
   }
   return false;
+}
+
+bool Router::IsGms(std::string_view aor) const {
+  for (const auto& e : entities_) {
+    if (e.uri == aor && e.kind == EntityKind::kGms) return true;
+  }
+  return false;
+}
+
+std::expected<const net::BodyPart*, Refusal> Router::CheckGmkDelivery(
+    const Route& route, std::span<const net::BodyPart> parts) const {
+  if (parts.size() != 1 || net::FindPart(parts, gms::kGmkDeliveryContentType) == nullptr) {
+    return Refuse(415,
+                  fmt::format("Unsupported Media Type: a GMS sends only {} bodies",
+                              gms::kGmkDeliveryContentType),
+                  "refused_unsupported_body");
+  }
+  const net::BodyPart& part = parts.front();
+  if (part.data.size() > max_payload_) {
+    return Refuse(413,
+                  fmt::format("Request Entity Too Large: GMK delivery of {} octets exceeds the "
+                              "maximum of {}",
+                              part.data.size(), max_payload_),
+                  "refused_oversized");
+  }
+  auto d = gms::DecodeGmkDelivery(
+      std::string_view(reinterpret_cast<const char*>(part.data.data()), part.data.size()));
+  if (!d) return Refuse(400, "Bad Request: " + d.error().message(), "refused_malformed_body");
+  if (net::Registrar::CanonicalAor(d->recipient) != route.target) {
+    return Refuse(400,
+                  fmt::format("Bad Request: GMK delivery recipient {} is not the Request-URI {}",
+                              Short(d->recipient), Short(route.target)),
+                  "refused_malformed_body");
+  }
+  return &part;
 }
 
 std::expected<Route, Refusal> Router::CheckAddressing(std::string_view from_uri,

@@ -5,23 +5,28 @@
 
 #include <expected>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
 #include "mc_endpoint/security_message_sip.h"
+#include "net/sip_multipart.h"
 
 namespace kb::mc_server {
 
 // An LMR security functional entity the server knows from its configuration
-// (lmr_security_entities): only these may send toward clients.
-enum class EntityKind { kIwf, kKmf };
+// (lmr_security_entities): only these may send toward clients. A kGms (the group management
+// server, docs/gms.md) sends only GMK deliveries (application/vnd.keybridge.gmk-delivery),
+// to clients and to entities (the IWF is a GMK recipient too); IWFs and KMFs send only
+// security messages.
+enum class EntityKind { kIwf, kKmf, kGms };
 struct LmrSecurityEntity {
   std::string uri;  // e.g. "sip:iwf@example.org"
   EntityKind kind = EntityKind::kIwf;
 };
-Result<EntityKind> ParseEntityKind(std::string_view s);  // "iwf" / "kmf"
+Result<EntityKind> ParseEntityKind(std::string_view s);  // "iwf" / "kmf" / "gms"
 
 enum class Direction {
   kToEntity,  // client (or entity) -> the LMR security FE's registered contacts
@@ -62,6 +67,13 @@ class Router {
                                          const Result<mc_endpoint::DecodedBody>& body) const;
 
   bool IsEntity(std::string_view aor) const;
+  bool IsGms(std::string_view aor) const;
+
+  // Body check of a GMK delivery from a GMS (docs/mc-server.md "GMS"): exactly one part of
+  // type application/vnd.keybridge.gmk-delivery that decodes (400), whose recipient is the
+  // Request-URI (400), at most max_payload octets (413). Returns the body octets.
+  std::expected<const net::BodyPart*, Refusal> CheckGmkDelivery(
+      const Route& route, std::span<const net::BodyPart> parts) const;
   size_t max_payload() const { return max_payload_; }
 
  private:

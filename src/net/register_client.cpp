@@ -7,6 +7,7 @@
 
 #include "net/digest_auth.h"
 #include "net/registrar.h"
+#include "net/sip_token.h"
 
 namespace kb::net {
 namespace {
@@ -99,8 +100,8 @@ void Register(SipStack& stack, RegistrationRequest request, ResponseCallback cal
   }
   x->request = std::move(request);
   x->callback = std::move(callback);
-  x->call_id = RandomToken(12) + "@" + stack.config().domain;
-  x->from_tag = RandomToken(6);
+  x->call_id = SipToken(12) + "@" + stack.config().domain;
+  x->from_tag = SipToken(6);
   SendRegister(std::move(x), std::nullopt);
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "core/bytes.h"
 #include "core/encoding.h"
@@ -65,6 +66,24 @@ Registrar::Registrar(RegistrarConfig config, CredentialLookup lookup)
 }
 
 std::string Registrar::CanonicalAor(std::string_view uri) {
+  // A relay sees the same few URIs in every message (From, Request-URI, the info XML's, the MC
+  // service ID): each thread remembers the last results, so a URI is parsed once, not per
+  // message. Bounded: cleared when full (the next messages fill it again).
+  constexpr size_t kCacheMax = 16384;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (uri.size() <= 256) {
+    thread_local std::string key;
+    key.assign(uri);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    std::string aor = ParseCanonicalAor(uri);
+    if (cache.size() >= kCacheMax) cache.clear();
+    cache.emplace(key, aor);
+    return aor;
+  }
+  return ParseCanonicalAor(uri);
+}
+
+std::string Registrar::ParseCanonicalAor(std::string_view uri) {
   EnsureOsipInitialised();
   osip_uri_t* u = nullptr;
   osip_uri_init(&u);

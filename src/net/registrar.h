@@ -65,9 +65,11 @@ class Registrar {
   void Expire(RegistrarClock::time_point now);
 
   // The canonical AOR of a SIP URI: "sip:user@host", host in lower case.
+  // Results are cached per thread (bounded), so repeated URIs cost a hash lookup.
   static std::string CanonicalAor(std::string_view uri);
 
  private:
+  static std::string ParseCanonicalAor(std::string_view uri);
   enum class NonceState { kValid, kStale, kInvalid };
   std::string NewNonce(RegistrarClock::time_point now) const;
   NonceState CheckNonce(std::string_view nonce, RegistrarClock::time_point now) const;

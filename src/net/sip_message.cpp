@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/encoding.h"
+#include "net/sip_token.h"
 
 namespace kb::net {
 namespace {
@@ -123,7 +124,9 @@ SipMessage::~SipMessage() = default;
 SipMessage SipMessage::Clone() const {
   osip_message_t* copy = nullptr;
   if (osip_message_clone(msg_.get(), &copy) != 0) throw std::bad_alloc();
-  return SipMessage(copy);
+  SipMessage out(copy);
+  out.received_body_ = received_body_;
+  return out;
 }
 
 Result<SipMessage> SipMessage::Parse(std::string_view text) {
@@ -168,6 +171,14 @@ Result<SipMessage> SipMessage::Parse(std::string_view text) {
   }
   if (m->sip_method != nullptr && std::strcmp(m->sip_method, m->cseq->method) != 0) {
     return Fail(Error::Malformed("SIP: CSeq: method differs from the request method"));
+  }
+  if (size_t head_end = text.find("\r\n\r\n"); head_end != std::string_view::npos) {
+    std::string_view body = text.substr(head_end + 4);
+    if (m->content_length != nullptr && m->content_length->value != nullptr) {
+      unsigned long len = std::strtoul(m->content_length->value, nullptr, 10);
+      if (len < body.size()) body = body.substr(0, len);
+    }
+    msg.received_body_.assign(body);
   }
   return msg;
 }
@@ -231,9 +242,63 @@ Result<SipMessage> SipMessage::ResponseTo(const SipMessage& request, int status,
     return Fail(Error::InvalidArgument("SIP: request lacks From, To, Call-ID or CSeq"));
   }
   if (status > 100 && FindParam(&m->to->gen_params, "tag") == nullptr) {
-    osip_to_set_tag(m->to, osip_strdup(RandomToken(6).c_str()));
+    osip_to_set_tag(m->to, osip_strdup(SipToken(6).c_str()));
   }
   return msg;
+}
+
+Result<std::string> SipMessage::ResponseText(const SipMessage& request, int status,
+                                             std::string_view reason) {
+  if (!request.IsRequest()) return Fail(Error::InvalidArgument("SIP: response to a response"));
+  if (status < 100 || status > 699) {
+    return Fail(Error::InvalidArgument("SIP: status code outside 100-699"));
+  }
+  const osip_message_t* req = request.raw();
+  if (req->from == nullptr || req->to == nullptr || req->call_id == nullptr ||
+      req->cseq == nullptr || req->cseq->number == nullptr || req->cseq->method == nullptr ||
+      osip_list_size(&req->vias) == 0) {
+    return Fail(Error::InvalidArgument("SIP: request lacks Via, From, To, Call-ID or CSeq"));
+  }
+  std::string out;
+  out.reserve(512);
+  out += "SIP/2.0 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += reason;
+  out += "\r\n";
+  auto line = [&](std::string_view name, const std::string& value) {
+    if (value.empty()) return false;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+    return true;
+  };
+  for (int i = 0; i < osip_list_size(&req->vias); ++i) {
+    auto* v = static_cast<osip_via_t*>(osip_list_get(&req->vias, i));
+    if (!line("Via", ToStr<osip_via_t>(&osip_via_to_str, v))) {
+      return Fail(Error::InvalidArgument("SIP: a Via does not print"));
+    }
+  }
+  if (!line("From", ToStr<osip_from_t>(&osip_from_to_str, req->from))) {
+    return Fail(Error::InvalidArgument("SIP: From does not print"));
+  }
+  std::string to = ToStr<osip_to_t>(&osip_to_to_str, req->to);
+  if (to.empty()) return Fail(Error::InvalidArgument("SIP: To does not print"));
+  if (status > 100 && FindParam(&req->to->gen_params, "tag") == nullptr) {
+    to += ";tag=";
+    to += SipToken(6);
+  }
+  line("To", to);
+  if (!line("Call-ID", ToStr<osip_call_id_t>(&osip_call_id_to_str, req->call_id))) {
+    return Fail(Error::InvalidArgument("SIP: Call-ID does not print"));
+  }
+  out += "CSeq: ";
+  out += req->cseq->number;
+  out += ' ';
+  out += req->cseq->method;
+  out += "\r\nContent-Length: 0\r\n\r\n";
+  return out;
 }
 
 Result<std::string> SipMessage::Serialise() const {
@@ -416,6 +481,7 @@ void SipMessage::RemoveHeader(std::string_view name) {
 }
 
 Status SipMessage::SetBody(std::string_view content_type, ByteView body) {
+  received_body_.clear();
   osip_list_special_free(
       &msg_->bodies, +[](void* p) { osip_body_free(static_cast<osip_body_t*>(p)); });
   if (msg_->content_type != nullptr) {
@@ -439,6 +505,10 @@ std::string SipMessage::ContentType() const {
   std::string s = Str(ct->type) + "/" + Str(ct->subtype);
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+std::string SipMessage::ContentTypeValue() const {
+  return ToStr<osip_content_type_t>(&osip_content_type_to_str, msg_->content_type);
 }
 
 std::string SipMessage::ContentTypeParam(std::string_view name) const {

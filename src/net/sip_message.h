@@ -47,6 +47,13 @@ class SipMessage {
   static Result<SipMessage> ResponseTo(const SipMessage& request, int status,
                                        std::string_view reason);
 
+  // The wire form of a bodiless response to `request`, with the headers ResponseTo copies (Via
+  // as stamped, From, To with a new tag when it has none and status > 100, Call-ID, CSeq) and
+  // Content-Length: 0, printed header by header without building a message (the fast path for
+  // the many status-only answers). `reason` must be one line.
+  static Result<std::string> ResponseText(const SipMessage& request, int status,
+                                          std::string_view reason);
+
   SipMessage(SipMessage&&) noexcept;
   SipMessage& operator=(SipMessage&&) noexcept;
   ~SipMessage();
@@ -100,6 +107,13 @@ class SipMessage {
   std::string ContentType() const;
   // The value of a Content-Type parameter ("boundary"), "" when absent.
   std::string ContentTypeParam(std::string_view name) const;
+  // The whole Content-Type value with its parameters ("multipart/mixed;boundary=x"), "" when
+  // absent, as oSIP prints it.
+  std::string ContentTypeValue() const;
+  // The body octets exactly as received (Parse only; empty for built messages and after
+  // SetBody), for a relay that forwards the body unchanged.
+  std::string_view ReceivedBody() const { return received_body_; }
+  void ClearReceivedBody() { received_body_.clear(); }
   // The body of a single-part message; for a multipart message, the parts are in BodyParts().
   Bytes Body() const;
   size_t BodySize() const;
@@ -113,6 +127,7 @@ class SipMessage {
   };
   explicit SipMessage(osip_message* m);
   std::unique_ptr<osip_message, Deleter> msg_;
+  std::string received_body_;
 };
 
 }  // namespace kb::net

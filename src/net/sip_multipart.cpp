@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/sip_token.h"
+
 namespace kb::net {
 namespace {
 
@@ -37,13 +39,14 @@ Status SetMultipartBody(SipMessage& msg, std::span<const BodyPart> parts) {
   if (parts.empty()) return Fail(Error::InvalidArgument("multipart: no parts"));
   std::string boundary;
   for (int attempt = 0;; ++attempt) {
-    boundary = "kb-" + RandomToken(12);
+    boundary = "kb-" + SipToken(12);
     bool clash = std::any_of(parts.begin(), parts.end(),
                              [&](const BodyPart& p) { return Contains(p.data, boundary); });
     if (!clash) break;
     if (attempt > 8) return Fail(Error::Internal("multipart: no free boundary"));
   }
   osip_message_t* m = msg.raw();
+  msg.ClearReceivedBody();
   osip_list_special_free(&m->bodies, &FreeBody);
   if (m->content_type != nullptr) {
     osip_content_type_free(m->content_type);
@@ -73,6 +76,42 @@ Status SetMultipartBody(SipMessage& msg, std::span<const BodyPart> parts) {
     osip_list_add(&m->bodies, b, -1);
   }
   return Ok();
+}
+
+Result<MultipartText> MultipartBodyText(std::span<const BodyPart> parts) {
+  if (parts.empty()) return Fail(Error::InvalidArgument("multipart: no parts"));
+  std::string boundary;
+  for (int attempt = 0;; ++attempt) {
+    boundary = "kb-" + SipToken(12);
+    bool clash = std::any_of(parts.begin(), parts.end(),
+                             [&](const BodyPart& p) { return Contains(p.data, boundary); });
+    if (!clash) break;
+    if (attempt > 8) return Fail(Error::Internal("multipart: no free boundary"));
+  }
+  MultipartText out;
+  out.content_type = "multipart/mixed;boundary=" + boundary;
+  size_t size = boundary.size() + 8;
+  for (const BodyPart& p : parts)
+    size += boundary.size() + p.content_type.size() + p.data.size() + 24;
+  out.body.reserve(size);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const BodyPart& p = parts[i];
+    if (p.content_type.empty() || p.content_type.find_first_of("\r\n") != std::string::npos) {
+      return Fail(Error::InvalidArgument("multipart: part " + std::to_string(i) +
+                                         " has no usable content type"));
+    }
+    out.body += "--";
+    out.body += boundary;
+    out.body += "\r\nContent-Type: ";
+    out.body += p.content_type;
+    out.body += "\r\n\r\n";
+    out.body.append(reinterpret_cast<const char*>(p.data.data()), p.data.size());
+    out.body += "\r\n";
+  }
+  out.body += "--";
+  out.body += boundary;
+  out.body += "--\r\n";
+  return out;
 }
 
 Result<std::vector<BodyPart>> BodyParts(const SipMessage& msg) {

@@ -25,6 +25,17 @@ struct BodyPart {
 // occurs in none of the parts. At least one part; every part needs a content type.
 Status SetMultipartBody(SipMessage& msg, std::span<const BodyPart> parts);
 
+// A multipart/mixed body as text, for requests assembled as text (SipStack::SendPrepared):
+// the Content-Type value with a random boundary that occurs in no part, and the body
+// ("--B CRLF Content-Type: t CRLF CRLF data CRLF" per part, then "--B--" CRLF). BodyParts of
+// a message carrying it gives back `parts`. Same preconditions as SetMultipartBody; a content
+// type with a CR or LF is refused.
+struct MultipartText {
+  std::string content_type;
+  std::string body;
+};
+Result<MultipartText> MultipartBodyText(std::span<const BodyPart> parts);
+
 // The body parts of a message: the parts of a multipart/* body, or one part (the message's own
 // Content-Type) for a single body, or none when there is no body. A part without a Content-Type
 // is text/plain (RFC 2046 5.1). Errors: a multipart Content-Type without a boundary.

@@ -10,6 +10,7 @@
 
 #include "net/sip_framing.h"
 #include "net/sip_stack_impl.h"
+#include "net/sip_token.h"
 
 namespace kb::net {
 
@@ -57,9 +58,11 @@ SipStack::Impl::Impl(SipStackConfig c)
 }
 
 IncomingRequestImpl::IncomingRequestImpl(std::weak_ptr<SipStack::Impl> stack, Deliver deliver,
-                                         SipMessage request, SipEndpoint source)
+                                         SipMessage request, SipEndpoint source,
+                                         DeliverWire deliver_wire)
     : stack_(std::move(stack)),
       deliver_(std::move(deliver)),
+      deliver_wire_(std::move(deliver_wire)),
       request_(std::move(request)),
       source_(std::move(source)) {}
 
@@ -68,6 +71,23 @@ IncomingRequestImpl::~IncomingRequestImpl() {
 }
 
 void IncomingRequestImpl::Respond(int status, std::string_view reason) {
+  if (deliver_wire_) {
+    auto wire = SipMessage::ResponseText(request_, status, OneLine(reason));
+    if (!wire) {
+      spdlog::error("sip: cannot build response {}: {}", status, wire.error().message());
+      return;
+    }
+    if (status >= 200 && answered_.exchange(true)) {
+      spdlog::warn("sip: second final response {} to {} dropped", status, request_.CallId());
+      return;
+    }
+    auto stack = stack_.lock();
+    if (!stack) return;
+    asio::post(stack->io, [deliver = deliver_wire_, status, w = std::move(*wire)]() mutable {
+      deliver(status, std::move(w));
+    });
+    return;
+  }
   auto r = SipMessage::ResponseTo(request_, status, OneLine(reason));
   if (!r) {
     spdlog::error("sip: cannot build response {}: {}", status, r.error().message());
@@ -94,8 +114,10 @@ std::string SipStack::Impl::ResponseWire(const SipMessage& response, const SipEn
     spdlog::error("sip: response {} not sent: {}", response.StatusCode(), wire.error().message());
     return {};
   }
-  spdlog::debug("sip: tx {} {} to {}, {}", response.StatusCode(), OneLine(response.ReasonPhrase()),
-                to.ToString(), Describe(response));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("sip: tx {} {} to {}, {}", response.StatusCode(),
+                  OneLine(response.ReasonPhrase()), to.ToString(), Describe(response));
+  }
   return std::move(*wire);
 }
 
@@ -163,8 +185,10 @@ void SipStack::Impl::SendStateless(const SipMessage& request, const SipEndpoint&
 void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
   request.StampTopVia(source.host, source.port);
   std::string method = request.Method();
-  spdlog::debug("sip: rx {} {} from {}, {}", method, request.RequestUri(), source.ToString(),
-                Describe(request));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("sip: rx {} {} from {}, {}", method, request.RequestUri(), source.ToString(),
+                  Describe(request));
+  }
   std::string branch = request.TopViaBranch();
   std::string key_base = branch + "|" + HostPort(request.TopViaHost(), request.TopViaPort()) + "|" +
                          TransportName(source.transport).data() + "|";
@@ -216,8 +240,17 @@ void SipStack::Impl::OnRequest(SipMessage request, const SipEndpoint& source) {
     std::string wire = self->ResponseWire(response, to);
     if (!wire.empty()) t->Respond(response.StatusCode(), std::move(wire));
   };
-  auto incoming =
-      std::make_shared<IncomingRequestImpl>(weak, std::move(deliver), std::move(request), source);
+  auto deliver_wire = [weak, weak_t, to](int status, std::string wire) {
+    auto self = weak.lock();
+    auto t = weak_t.lock();
+    if (!self || !t) return;
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("sip: tx {} to {}", OneLine(wire.substr(0, wire.find('\r'))), to.ToString());
+    }
+    t->Respond(status, std::move(wire));
+  };
+  auto incoming = std::make_shared<IncomingRequestImpl>(
+      weak, std::move(deliver), std::move(request), source, std::move(deliver_wire));
   if (method == "CANCEL") {
     OnCancel(std::move(incoming), key_base + "INVITE");
   } else if (method == "BYE") {
@@ -248,15 +281,17 @@ void SipStack::Impl::OnResponse(SipMessage response, const SipEndpoint& source) 
                   source.ToString());
     return;
   }
-  spdlog::debug("sip: rx {} {} from {}, {}", response.StatusCode(), response.ReasonPhrase(),
-                source.ToString(), Describe(response));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("sip: rx {} {} from {}, {}", response.StatusCode(), response.ReasonPhrase(),
+                  source.ToString(), Describe(response));
+  }
   auto t = it->second;
   t->OnResponse(std::move(response));
 }
 
 Result<std::string> SipStack::Impl::PrepareRequest(SipMessage& request, Transport t) {
   uint16_t port = t == Transport::kUdp ? transport.udp_port() : transport.tcp_port();
-  std::string branch = std::string(kBranchCookie) + RandomToken(8);
+  std::string branch = std::string(kBranchCookie) + SipToken(8);
   std::string via = fmt::format("SIP/2.0/{} {};branch={};rport", TransportName(t),
                                 HostPort(config.via_host, port), branch);
   KB_CHECK(request.PushVia(via));
@@ -280,8 +315,16 @@ void SipStack::Impl::StartClient(SipMessage request, SipEndpoint target,
   auto wire = request.Serialise();
   if (!wire) return callback(Fail(wire.error()));
   std::string key = *branch + "|" + request.Method();
-  spdlog::debug("sip: tx {} {} to {}, {}", request.Method(), request.RequestUri(),
-                target.ToString(), Describe(request));
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("sip: tx {} {} to {}, {}", request.Method(), request.RequestUri(),
+                  target.ToString(), Describe(request));
+  }
+  StartClientWire(std::move(*wire), std::move(key), std::move(target), std::move(callback));
+}
+
+void SipStack::Impl::StartClientWire(std::string wire, std::string key, SipEndpoint target,
+                                     ResponseCallback callback) {
+  if (stopped) return callback(Fail(Error::Io("SIP stack stopped")));
   std::weak_ptr<Impl> weak = weak_from_this();
   // The sender reports transport errors to the transaction, which it names through a cell
   // filled once the transaction exists.
@@ -294,7 +337,7 @@ void SipStack::Impl::StartClient(SipMessage request, SipEndpoint target,
     });
   };
   auto transaction = std::make_shared<ClientNonInviteTransaction>(
-      io, timers, target.transport == Transport::kTcp, std::move(*wire), std::move(sender),
+      io, timers, target.transport == Transport::kTcp, std::move(wire), std::move(sender),
       std::move(callback), [weak, key] {
         if (auto self = weak.lock()) self->clients.erase(key);
       });
@@ -396,10 +439,92 @@ Result<SipMessage> SipStack::NewRequest(std::string_view method, std::string_vie
   if (!m.AddHeader("To", "<" + std::string(to) + ">")) {
     return Fail(Error::InvalidArgument("SIP To URI does not parse: " + std::string(to)));
   }
-  KB_CHECK(m.AddHeader("Call-ID", RandomToken(12) + "@" + impl_->config.domain));
+  KB_CHECK(m.AddHeader("Call-ID", SipToken(12) + "@" + impl_->config.domain));
   KB_CHECK(m.AddHeader("CSeq", "1 " + std::string(method)));
   KB_CHECK(m.AddHeader("Max-Forwards", "70"));
   return m;
+}
+
+namespace {
+
+// Characters that would end or split a field of the assembled text.
+bool Unsafe(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0 <>", 6)) != std::string_view::npos;
+}
+
+}  // namespace
+
+void SipStack::SendPrepared(const PreparedRequest& r, SipEndpoint target,
+                            ResponseCallback callback) {
+  auto fail = [&](Error e) {
+    asio::post(impl_->io, [cb = std::move(callback), e = std::move(e)] { cb(Fail(e)); });
+  };
+  if (r.method == "INVITE" || r.method == "ACK" || r.method == "BYE") {
+    return fail(Error::Unsupported("SIP: send " + std::string(r.method) +
+                                   " with SendInvite / SendBye (the dialog layer sends ACK)"));
+  }
+  const SipStackConfig& c = impl_->config;
+  if (r.method.empty() || Unsafe(r.method) || r.request_uri.empty() || Unsafe(r.request_uri) ||
+      r.to.empty() || Unsafe(r.to) || Unsafe(r.from) ||
+      r.content_type.find_first_of("\r\n") != std::string_view::npos) {
+    return fail(
+        Error::InvalidArgument("SIP: prepared request: a field is empty or has CR, LF, "
+                               "NUL, space, '<' or '>'"));
+  }
+  uint16_t port = target.transport == Transport::kUdp ? impl_->transport.udp_port()
+                                                      : impl_->transport.tcp_port();
+  if (port == 0 && target.transport == Transport::kUdp) {
+    return fail(Error::Unsupported("SIP: UDP is disabled in this stack"));
+  }
+  std::string branch = std::string(kBranchCookie) + SipToken(8);
+  std::string wire;
+  wire.reserve(320 + r.request_uri.size() + r.to.size() + r.from.size() + r.content_type.size() +
+               r.body.size());
+  auto add = [&](std::string_view a) { wire.append(a); };
+  add(r.method);
+  add(" ");
+  add(r.request_uri);
+  add(" SIP/2.0\r\nVia: SIP/2.0/");
+  add(TransportName(target.transport));
+  add(" ");
+  add(HostPort(c.via_host, port));
+  add(";branch=");
+  add(branch);
+  add(";rport\r\nFrom: <");
+  if (r.from.empty()) {
+    add("sip:" + c.user + "@" + c.domain);
+  } else {
+    add(r.from);
+  }
+  add(">;tag=");
+  add(SipToken(6));
+  add("\r\nTo: <");
+  add(r.to);
+  add(">\r\nCall-ID: ");
+  add(SipToken(12));
+  add("@");
+  add(c.domain);
+  add("\r\nCSeq: 1 ");
+  add(r.method);
+  add("\r\nMax-Forwards: 70\r\nUser-Agent: ");
+  add(c.user_agent);
+  if (!r.content_type.empty()) {
+    add("\r\nContent-Type: ");
+    add(r.content_type);
+  }
+  add("\r\nContent-Length: ");
+  add(std::to_string(r.body.size()));
+  add("\r\n\r\n");
+  add(r.body);
+  std::string key = branch + "|" + std::string(r.method);
+  asio::post(impl_->io, [impl = impl_, wire = std::move(wire), key = std::move(key),
+                         target = std::move(target), cb = std::move(callback)]() mutable {
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("sip: tx {} to {}", OneLine(wire.substr(0, wire.find('\r'))),
+                    target.ToString());
+    }
+    impl->StartClientWire(std::move(wire), std::move(key), std::move(target), std::move(cb));
+  });
 }
 
 void SipStack::SendRequest(SipMessage request, SipEndpoint target, ResponseCallback callback) {

@@ -88,6 +88,18 @@ using DialogHandler = std::function<void(const DialogEvent&)>;
 // transport failed: connection refused, reset, send error), kInvalidArgument (bad request).
 using ResponseCallback = std::function<void(Result<SipMessage>)>;
 
+// A non-INVITE request given as its parts, sent by SipStack::SendPrepared as text without
+// building an oSIP message (the relay's hot path). The URIs are written as they are: give URIs
+// that parsed before (a registered Contact, a canonical AOR).
+struct PreparedRequest {
+  std::string_view method;        // e.g. "MESSAGE"
+  std::string_view request_uri;   // "sip:alice@127.0.0.1:5070;transport=tcp"
+  std::string_view to;            // To URI (no tag)
+  std::string_view from;          // From URI; "" = sip:<user>@<domain> of the stack
+  std::string_view content_type;  // "" = no body
+  std::string_view body;
+};
+
 // One SIP stack: sockets, transactions and an io_context thread. Handlers and callbacks run on
 // that thread; they must not block it. Destroying the stack fails pending client
 // transactions with kIo "stack stopped" and then joins the thread; do not destroy it from
@@ -130,6 +142,14 @@ class SipStack {
   // thread, with the final response or an error; provisional responses are absorbed.
   // INVITE (use SendInvite), ACK and BYE (use SendBye) are refused with kUnsupported.
   void SendRequest(SipMessage request, SipEndpoint target, ResponseCallback callback);
+
+  // As SendRequest for a request assembled as text from `r`: start line, Via (new branch,
+  // rport), From <from>;tag=<new>, To <to>, a new Call-ID, CSeq 1 <method>, Max-Forwards 70,
+  // User-Agent, Content-Type and Content-Length, then the body; the same client transaction.
+  // May be called from any thread (the text is assembled on the caller's thread). A method or
+  // URI with a character that would break the text (CR, LF, NUL, space, '<', '>') ends in the
+  // callback with kInvalidArgument; INVITE, ACK and BYE with kUnsupported.
+  void SendPrepared(const PreparedRequest& r, SipEndpoint target, ResponseCallback callback);
 
   // Sends an INVITE (from NewRequest, with its SDP offer) in an INVITE client transaction
   // (17.1.1): Via, a Contact when absent, Timer A/B. `callback` runs on the stack thread for

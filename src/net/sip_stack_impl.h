@@ -51,6 +51,9 @@ struct SipStack::Impl : std::enable_shared_from_this<SipStack::Impl> {
   // Pushes our Via (new branch) and the default headers; returns the branch.
   Result<std::string> PrepareRequest(SipMessage& request, Transport transport);
   void StartClient(SipMessage request, SipEndpoint target, ResponseCallback callback);
+  // The transaction part of StartClient, for a request already in wire form; key = branch|method.
+  void StartClientWire(std::string wire, std::string key, SipEndpoint target,
+                       ResponseCallback callback);
   void Shutdown();
   std::string ContactFor(Transport t) const;
   void SendWire(const SipEndpoint& to, const std::string& wire);
@@ -95,8 +98,11 @@ struct SipStack::Impl : std::enable_shared_from_this<SipStack::Impl> {
 class IncomingRequestImpl : public IncomingRequest {
  public:
   using Deliver = std::function<void(SipMessage response)>;
+  // Takes a response already in wire form (status, text): set for non-INVITE requests, whose
+  // status-only answers are printed by SipMessage::ResponseText without building a message.
+  using DeliverWire = std::function<void(int status, std::string wire)>;
   IncomingRequestImpl(std::weak_ptr<SipStack::Impl> stack, Deliver deliver, SipMessage request,
-                      SipEndpoint source);
+                      SipEndpoint source, DeliverWire deliver_wire = {});
   ~IncomingRequestImpl() override;
 
   const SipMessage& request() const override { return request_; }
@@ -107,6 +113,7 @@ class IncomingRequestImpl : public IncomingRequest {
  private:
   std::weak_ptr<SipStack::Impl> stack_;
   Deliver deliver_;
+  DeliverWire deliver_wire_;
   SipMessage request_;
   SipEndpoint source_;
   std::atomic<bool> answered_{false};

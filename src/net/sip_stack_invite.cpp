@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "net/sip_stack_impl.h"
+#include "net/sip_token.h"
 
 namespace kb::net {
 
@@ -34,7 +35,7 @@ void SipStack::Impl::OnInvite(SipMessage request, const SipEndpoint& source,
   SipEndpoint to = ResponseDestination(request, source);
   std::string trying;
   if (auto r = SipMessage::ResponseTo(request, 100, "Trying")) trying = ResponseWire(*r, to);
-  SetToTag(request, RandomToken(6));  // one To tag for every response to this INVITE
+  SetToTag(request, SipToken(6));  // one To tag for every response to this INVITE
   std::weak_ptr<Impl> weak = weak_from_this();
   auto transaction = std::make_shared<ServerInviteTransaction>(
       io, timers, source.transport == Transport::kTcp,

@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
+#include <vector>
 
 #include "capture/pcap_tap.h"
 #include "net/sip_framing.h"
@@ -121,11 +123,18 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   }
 
  private:
+  // Writes every queued message (up to kMaxGather) in one gathered write: under load several
+  // messages wait, and one system call per batch instead of per message saves most of the
+  // kernel's send cost.
   void Write() {
     if (closed_ || writing_ || queue_.empty()) return;
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(queue_.front().first),
-                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+    constexpr size_t kMaxGather = 64;
+    size_t n = std::min(queue_.size(), kMaxGather);
+    gather_.clear();
+    for (size_t i = 0; i < n; ++i) gather_.push_back(asio::buffer(queue_[i].first));
+    asio::async_write(socket_, gather_,
+                      [self = shared_from_this(), n](const boost::system::error_code& ec, size_t) {
                         self->writing_ = false;
                         if (self->closed_) return;
                         if (ec) {
@@ -133,8 +142,10 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
                                                 " failed: " + ec.message()));
                           return;
                         }
-                        self->RecordSent(self->queue_.front().first);
-                        self->queue_.pop_front();
+                        for (size_t i = 0; i < n; ++i) {
+                          self->RecordSent(self->queue_.front().first);
+                          self->queue_.pop_front();
+                        }
                         if (self->queue_.empty() && self->close_after_writes_) {
                           self->Close(Error::Io("TCP connection closed after an error"));
                           return;
@@ -160,6 +171,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   SipEndpoint remote_;
   StreamFramer framer_;
   std::deque<std::pair<std::string, SipTransport::ErrorCallback>> queue_;
+  std::vector<asio::const_buffer> gather_;  // the buffers of the write in progress
   std::array<char, 16384> buffer_{};
   bool connected_;
   bool writing_ = false;
@@ -274,9 +286,16 @@ void SipTransport::Send(const SipEndpoint& to, std::string wire, ErrorCallback o
     if (on_error) on_error(e);
   };
   if (closed_) return fail(Error::Io("SIP stack stopped"));
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(to.host, ec);
-  if (ec) return fail(Error::InvalidArgument("SIP target host is not an IP address: " + to.host));
+  auto hit = hosts_.find(to.host);
+  if (hit == hosts_.end()) {
+    boost::system::error_code ec;
+    auto parsed = asio::ip::make_address(to.host, ec);
+    if (ec) return fail(Error::InvalidArgument("SIP target host is not an IP address: " + to.host));
+    if (hosts_.size() >= 4096) hosts_.clear();
+    std::string text = parsed.is_v6() ? "[" + parsed.to_string() + "]" : parsed.to_string();
+    hit = hosts_.emplace(to.host, HostEntry{parsed, std::move(text)}).first;
+  }
+  const asio::ip::address& address = hit->second.address;
   if (wire.size() > config_.max_message_size) {
     return fail(Error::InvalidArgument("SIP message larger than max_message_size"));
   }
@@ -301,7 +320,7 @@ void SipTransport::Send(const SipEndpoint& to, std::string wire, ErrorCallback o
         });
     return;
   }
-  std::string key = Key(address, to.port);
+  std::string key = hit->second.text + ":" + std::to_string(to.port);
   auto it = connections_.find(key);
   if (it == connections_.end()) {
     SipEndpoint remote{Transport::kTcp, address.to_string(), to.port};

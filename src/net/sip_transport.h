@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "net/sip_stack.h"
@@ -63,6 +64,13 @@ class SipTransport {
   boost::asio::ip::udp::endpoint udp_source_;
   std::array<char, 65536> udp_buffer_{};
   std::map<std::string, std::shared_ptr<TcpConnection>> connections_;  // by "ip:port"
+  // Target host text -> its address and canonical text (bounded), so a send to a known host
+  // does not parse and print the address again.
+  struct HostEntry {
+    boost::asio::ip::address address;
+    std::string text;  // as Key() writes it ("[v6]" bracketed)
+  };
+  std::unordered_map<std::string, HostEntry> hosts_;
   uint16_t udp_port_ = 0;
   uint16_t tcp_port_ = 0;
   bool closed_ = false;
