@@ -80,8 +80,18 @@ Result<SecretBytes> ReadStorageKey(const std::string& state) {
   return SecretBytes::Adopt(std::move(raw));
 }
 
-Result<std::unique_ptr<store::SqliteKmfStore>> OpenState(const std::string& state) {
+// With --config, the node's storage: section decides where the key database is (kmf.db in the
+// state directory, or the node's PostgreSQL schema), as for the running node.
+Result<std::optional<store::StorageOptions>> PostgresOf(const KmfArgs& a) {
+  if (a.config.empty()) return std::nullopt;
+  return KmfPostgresStorage(a.config, a.node);
+}
+
+Result<std::unique_ptr<store::SqliteKmfStore>> OpenState(const KmfArgs& a,
+                                                         const std::string& state) {
   KB_TRY(SecretBytes key, ReadStorageKey(state));
+  KB_TRY(auto postgres, PostgresOf(a));
+  if (postgres) return store::SqliteKmfStore::Open(*postgres, std::move(key));
   return store::SqliteKmfStore::Open(DbPath(state), std::move(key));
 }
 
@@ -108,7 +118,7 @@ void WithEngine(const KmfArgs& a, Fn fn) {
     ExitCode() = Report(dir.error());
     return;
   }
-  auto st = OpenState(*dir);
+  auto st = OpenState(a, *dir);
   if (!st) {
     ExitCode() = Report(st.error());
     return;
@@ -129,7 +139,12 @@ Status Init(const KmfArgs& args) {
     return Fail(Error::Conflict(a.state + " is already a KMF state directory"));
   SecretBytes key = crypto::RandomSecret(32);
   KB_CHECK(kms::WriteFileAtomic(KeyPath(a.state), key.Reveal(), 0600));
-  KB_TRY(auto db, store::SqliteKmfStore::Open(DbPath(a.state), std::move(key)));
+  KB_TRY(auto postgres, PostgresOf(args));
+  if (postgres) {
+    KB_TRY(auto pg, store::SqliteKmfStore::Open(*postgres, std::move(key)));
+  } else {
+    KB_TRY(auto db, store::SqliteKmfStore::Open(DbPath(a.state), std::move(key)));
+  }
   std::printf("KMF state initialised in %s (schema version %d)\n", a.state.c_str(),
               store::SqliteKmfStore::kSchemaVersion);
   return Ok();

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "app/role_config.h"
 #include "crypto/random.h"
 #include "kms/at_rest.h"
 
@@ -33,7 +34,24 @@ Result<fs::path> KmfStateDirFromConfig(const std::string& config_file, const std
   return data / node;
 }
 
-Result<std::unique_ptr<store::SqliteKmfStore>> OpenKmfState(const fs::path& dir, bool create) {
+Result<std::optional<store::StorageOptions>> KmfPostgresStorage(const std::string& config_file,
+                                                                const std::string& node) {
+  RoleContext ctx;
+  try {
+    ctx.root = YAML::LoadFile(config_file);
+  } catch (const YAML::Exception& e) {
+    return Fail(Error::InvalidArgument(fmt::format("{}: {}", config_file, e.what())));
+  }
+  ctx.node = node;
+  ctx.config = ctx.root["nodes"][node];
+  ctx.data_dir = DataRoot(ctx.root, config_file) / node;
+  KB_TRY(store::StorageOptions storage, NodeStorage(ctx));
+  if (storage.backend != store::Backend::kPostgresql) return std::nullopt;
+  return storage;
+}
+
+Result<std::unique_ptr<store::SqliteKmfStore>> OpenKmfState(
+    const fs::path& dir, bool create, const std::optional<store::StorageOptions>& postgres) {
   fs::path key_path = dir / "storage.key";
   std::error_code ec;
   if (!fs::exists(key_path, ec)) {
@@ -51,6 +69,7 @@ Result<std::unique_ptr<store::SqliteKmfStore>> OpenKmfState(const fs::path& dir,
   if (!in) return Fail(Error::Io("cannot read " + key_path.string()));
   Bytes raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (raw.size() != 32) return Fail(Error::Malformed("storage.key: expected 32 octets"));
+  if (postgres) return store::SqliteKmfStore::Open(*postgres, SecretBytes::Adopt(std::move(raw)));
   return store::SqliteKmfStore::Open((dir / "kmf.db").string(), SecretBytes::Adopt(std::move(raw)));
 }
 

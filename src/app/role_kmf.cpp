@@ -56,7 +56,10 @@ nlohmann::json KmfStatusCounters(const kmf_service::KmfService& service) {
 Status Run(const RoleContext& ctx) {
   KB_TRY(std::string state, Get<std::string>(ctx.config, "state", ""));
   std::filesystem::path state_dir = state.empty() ? ctx.data_dir : ConfigPath(ctx, state);
-  KB_TRY(auto store, OpenKmfState(state_dir, /*create=*/true));
+  KB_TRY(store::StorageOptions storage, NodeStorage(ctx));
+  std::optional<store::StorageOptions> postgres;
+  if (storage.backend == store::Backend::kPostgresql) postgres = storage;
+  KB_TRY(auto store, OpenKmfState(state_dir, /*create=*/true, postgres));
 
   kmf_service::KmfServiceOptions options;
   KB_TRY(int64_t tick_ms, Get<int64_t>(ctx.config, "tick_ms", options.tick_interval.count()));

@@ -187,7 +187,7 @@ YAML
   grep -Eq '^cms +cms .*healthy .*subscriptions=0' status.out && ok || bad "cms status row: $(cat status.out)"
   tables=$(psql "$pg_all_url" -Atc "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema <> 'information_schema' AND table_schema NOT LIKE 'pg_%' ORDER BY 1" 2>&1 | tr '\n' ' ')
   for t in idms.account mc_server.mc_messages mc_server.mc_registration iwf.iwf_outbox \
-           cms.cms_document cms.cms_subscription gms.gms_group gms.gms_delivery; do
+           cms.cms_document cms.cms_subscription gms.gms_group gms.gms_delivery kmf.org kmf.tek; do
     case " $tables " in *" $t "*) ok ;; *) bad "postgresql: table $t missing: $tables" ;; esac
   done
   n=$(psql "$pg_all_url" -Atc "SELECT count(*) FROM gms.gms_delivery" 2>&1)
@@ -195,7 +195,7 @@ YAML
   # The IWF registered with the MC service server: its binding is in PostgreSQL.
   n=$(psql "$pg_all_url" -Atc "SELECT count(*) FROM mc_server.mc_registration WHERE aor = 'sip:iwf@example.org'" 2>&1)
   [ "$n" = 1 ] && ok || bad "postgresql: iwf registration: $n"
-  sqlite_files=$(find data-all -name '*.sqlite' | grep -v '/kmf/' | tr '\n' ' ')
+  sqlite_files=$(find data-all -name '*.sqlite' -o -name '*.db' | tr '\n' ' ')
   [ -z "$sqlite_files" ] && ok || bad "postgresql: SQLite files made: $sqlite_files"
   kill -TERM "$up_pid"; wait "$up_pid"; up_pid=
   psql "$KB_TEST_POSTGRES_URL" -qc "DROP DATABASE $db" >/dev/null 2>&1
