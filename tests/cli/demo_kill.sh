@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Issue 6 section 4: the story (short form) with the MC service server, the IWF, the KMF and the
-# client alice each SIGKILLed during step 3 (the rekey campaigns) and started again. The story
+# Issue 6 section 4: the story (short form) with every kind of node SIGKILLed during step 3 (the
+# rekey campaigns) and started again, one after the other: the MC service server, the IWF, the
+# KMF, the clients alice (IWF path) and bob (MCData SDS path), the radio r1, and the IdMS, KMS and
+# CMS (whose clients must carry on after them: tokens, key sets, profile subscriptions). The story
 # must still complete with every key right (`keybridge demo check` / the key reports), each
 # campaign's unit done exactly once, and no KMM applied twice: per unit, the Rekey-Commands
 # applied (status 0x00) never outnumber the ones the KMF sent (a redelivered copy carries a used
@@ -17,11 +19,12 @@ ok() { passes=$((passes+1)); }
 bad() { echo "FAIL: $*"; fails=$((fails+1)); }
 d=$dir/story
 
+victims="mc-server iwf kmf alice bob r1 idms kms cms"
 # A short first timeout: a command lost with a killed node is sent again (new MN) by the KMF.
 if env DEMO_DIR="$d" DEMO_SHORT=1 DEMO_QUIET=1 DEMO_KMF_TIMEOUT_MS=8000 \
-    DEMO_KILL="mc-server iwf kmf alice" bash "$story" "$kb" > "$dir/out" 2>&1; then ok
+    DEMO_KILL="$victims" bash "$story" "$kb" > "$dir/out" 2>&1; then ok
 else bad "the story failed after the kills: $(tail -25 "$dir/out")"; fi
-for n in mc-server iwf kmf alice; do
+for n in $victims; do
   grep -q "$n SIGKILLed" "$dir/out" && grep -q "$n restarted" "$dir/out" && ok || bad "$n not killed and restarted"
 done
 if "$kb" kmf expected --help 2>/dev/null | grep -q "^Usage: .* kmf expected"; then
