@@ -14,6 +14,7 @@
 #include "app/input.h"
 #include "app/output.h"
 #include "app/roles.h"
+#include "capture/pcap_tap.h"
 #include "crypto/eccsi.h"
 #include "crypto/sakke.h"
 #include "iwf/root_key_distributor.h"
@@ -38,6 +39,7 @@ struct DistributeFlags {
   uint32_t profile_index = 1;
   unsigned workers = 0;
   size_t batch = 256;
+  std::string capture;  // append the HTTP exchanges to this pcap (docs/capture.md)
 };
 
 Result<std::string> FirstLineOf(const std::string& path) {
@@ -134,6 +136,10 @@ class Progress {
 
 Status RunDistribute(const DistributeFlags& f) {
   NtpTime now = NtpTime::Now();
+  if (!f.capture.empty()) {
+    KB_TRY(auto tap, capture::PcapTap::Open(f.capture));
+    capture::SetGlobalTap(std::shared_ptr<capture::PcapTap>(std::move(tap)));
+  }
   if (f.idms.empty() || f.password_file.empty() || f.cms.empty()) {
     return Fail(Error::InvalidArgument("--idms, --password-file and --cms are required"));
   }
@@ -267,6 +273,8 @@ void RegisterIwfCommands(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--workers", d.workers, "worker threads (default: the number of cores)");
   c->add_option("--batch", d.batch, "users per journal sync")->capture_default_str();
+  c->add_option("--capture", d.capture,
+                "append the HTTP exchanges to this pcap file, as `serve --capture` does");
   c->callback([] { ExitCode() = Report(RunDistribute(d)); });
 }
 

@@ -13,6 +13,7 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 
+#include "net/http_capture.h"
 #include "net/http_url.h"
 #include "net/tls_context.h"
 
@@ -117,6 +118,13 @@ Result<net::HttpResponse> XcapHttpsClient::Request(
     beast::error_code ec;
     beast::get_lowest_layer(c->stream).expires_after(state_->options.timeout);
     http::write(c->stream, req, ec);
+    if (!ec) {  // the signalling capture (docs/capture.md), when this process has one
+      beast::error_code ep_ec;
+      auto& lowest = beast::get_lowest_layer(c->stream).socket();
+      auto local = lowest.local_endpoint(ep_ec);
+      auto remote = lowest.remote_endpoint(ep_ec);
+      if (!ep_ec) net::CaptureHttpSent(req, local, remote);
+    }
     http::response_parser<http::string_body> parser;
     parser.body_limit(state_->options.max_body_bytes);
     if (!ec) http::read(c->stream, c->buffer, parser, ec);

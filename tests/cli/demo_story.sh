@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The story of `keybridge demo` (scripts/demo-story, docs/stories/) in its short form, every node
-# a real process on loopback; asserts the end state: the table of `keybridge demo check` (when
-# the build has `kmf expected`) and, independently, each node's key report: which TEK KIDs it
+# a real process on loopback; asserts the end state: the table of `keybridge demo check` and, independently, each node's key report: which TEK KIDs it
 # holds, the same fingerprint at every member of a group, the root key installed at every client.
-# When KB_TEST_POSTGRES_URL is set, the story runs a second time with the databases of idms,
-# kms, cms, mc-server and iwf in PostgreSQL.
+# Every step's messages must be in the capture's ladder. When KB_TEST_POSTGRES_URL is set, the
+# story runs a second time with the databases of idms, kms, cms, mc-server, iwf and kmf in
+# PostgreSQL.
 # Usage: demo_story.sh KEYBRIDGE VECTORS_DIR
 set -uo pipefail
 kb=$(realpath "$1")
@@ -20,14 +20,12 @@ run_story() {  # run_story NAME [ENV...]
   local d=$dir/$name
   if env DEMO_DIR="$d" DEMO_SHORT=1 DEMO_QUIET=1 "$@" bash "$story" "$kb" > "$dir/$name.out" 2>&1; then ok
   else bad "$name: the story failed: $(tail -25 "$dir/$name.out")"; return; fi
-  if "$kb" kmf expected --help 2>/dev/null | grep -q "^Usage: .* kmf expected"; then
-    grep -Eq "every client and radio holds exactly the keys the KMF expects" "$dir/$name.out" && ok ||
-      bad "$name: table: $(grep -A12 'End state' "$dir/$name.out")"
-    "$kb" demo check --config "$d/demo.yaml" > "$dir/check.out" 2>&1 && ok || bad "$name: demo check: $(cat "$dir/check.out")"
-    [ "$(grep -Ec ' yes$' "$dir/check.out")" = 6 ] && ok || bad "$name: rows: $(cat "$dir/check.out")"
-  fi
+  grep -Eq "every client and radio holds exactly the keys the KMF expects" "$dir/$name.out" && ok ||
+    bad "$name: table: $(grep -A12 'End state' "$dir/$name.out")"
+  "$kb" demo check --config "$d/demo.yaml" > "$dir/check.out" 2>&1 && ok || bad "$name: demo check: $(cat "$dir/check.out")"
+  [ "$(grep -Ec ' yes$' "$dir/check.out")" = 6 ] && ok || bad "$name: rows: $(cat "$dir/check.out")"
   # Each node's key report, independently of the KMF's view.
-  python3 - "$kb" "$d/demo.yaml" "$("$kb" kmf zeroize --help 2>/dev/null | grep -q "^Usage: .* kmf zeroize" && echo zeroize)" > "$dir/$name.keys" 2>&1 <<'PY'
+  python3 - "$kb" "$d/demo.yaml" zeroize > "$dir/$name.keys" 2>&1 <<'PY'
 import json, subprocess, sys
 kb, cfg, zeroize = sys.argv[1], sys.argv[2], sys.argv[3] == "zeroize"
 want = {  # node -> TEK KIDs (docs/stories/README.md "Population")
@@ -52,6 +50,14 @@ PY
   [ $? -eq 0 ] && ok || bad "$name: key reports: $(cat "$dir/$name.keys")"
   grep -q "exit 1: keybridge kmf: .*not found" "$dir/$name.out" && ok || bad "$name: cross-organisation refusal: $(grep -A4 '^.*6\. ' "$dir/$name.out")"
   [ -s "$d/signalling.pcap" ] && ok || bad "$name: no capture"
+  # The capture holds every story's messages: each is found in its ladder.
+  "$kb" ladder "$d/signalling.pcap" --config "$d/demo.yaml" > "$dir/$name.ladder" 2>&1 && ok || bad "$name: ladder failed"
+  for want in "POST /keymanagement/identity/v1/keyprov" "PUT /xcap-root/.*lmr-root-key" \
+      "cms +-> alice +NOTIFY .*xcap-diff" "kmf +-> iwf +DLI Rekey-Command" "iwf +-> mc-server +MESSAGE .*Rekey-Command" \
+      "kmf +-> mc-server +MESSAGE .*SDS .*Rekey-Command" "kmf +-> r1 +DLI Rekey-Command" "Rekey-Acknowledgment" \
+      "Delete-Key-Command" "Zeroize-Command" "mc-server +-> carol +MESSAGE"; do
+    grep -Eq -- "$want" "$dir/$name.ladder" && ok || bad "$name: '$want' not in the ladder of the capture"
+  done
   grep -Eiq '[0-9a-f]{64}' "$dir/$name.out" && bad "$name: a 256-bit hex value in the output" || ok
 }
 
