@@ -28,7 +28,7 @@ asan-test: deps
 	  { ctest --preset asan; rc=$$?; scripts/test-postgres stop build/test-postgres-asan.env; exit $$rc; }
 
 demo: build
-	@scripts/demo build/$(PRESET)/keybridge
+	@build/$(PRESET)/keybridge demo
 
 bench: deps
 	@cmake --preset release >/dev/null
