@@ -57,6 +57,31 @@ Result<uint32_t> Rsi(const YAML::Node& config, const char* key, uint32_t fallbac
   return v;
 }
 
+// The P25 subscriber unit's fields, the same for client and radio nodes: rsi (required),
+// group_rsi, kmf_rsi, mnp, require_mac.
+template <typename NodeConfig>
+Status ReadSubscriberUnitFields(const YAML::Node& y, NodeConfig& c) {
+  KB_TRY(c.rsi, Rsi(y, "rsi", 0));
+  if (c.rsi == 0) return Fail(Error::InvalidArgument("rsi is required"));
+  KB_TRY(uint32_t group, Rsi(y, "group_rsi", 0));
+  if (group != 0) c.group_rsi = group;
+  KB_TRY(c.kmf_rsi, Rsi(y, "kmf_rsi", p25::kDefaultKmfRsi));
+  KB_TRY(unsigned mnp, Get<unsigned>(y, "mnp", c.mnp));
+  if (mnp > 0xFFFF) return Fail(Error::InvalidArgument("mnp: 0..65535"));
+  c.mnp = static_cast<uint16_t>(mnp);
+  KB_TRY(c.require_mac, Get<bool>(y, "require_mac", true));
+  return Ok();
+}
+
+template <typename NodeConfig, typename CoreConfig>
+void ApplySubscriberUnitFields(const NodeConfig& c, CoreConfig& cc) {
+  cc.su.individual_rsi = c.rsi;
+  cc.su.group_rsi = c.group_rsi;
+  cc.su.kmf_rsi = c.kmf_rsi;
+  cc.su.message_number_period = c.mnp;
+  cc.su.require_mac = c.require_mac;
+}
+
 }  // namespace
 
 Result<SecretBytes> ReadPassword(const std::filesystem::path& file) {
@@ -77,15 +102,7 @@ Result<ClientNodeConfig> ReadClientNodeConfig(const RoleContext& ctx) {
   KB_TRY(std::string pw, Get<std::string>(y, "password_file", ""));
   if (pw.empty()) return Fail(Error::InvalidArgument("password_file is required"));
   c.password_file = ConfigPath(ctx, pw);
-  KB_TRY(c.rsi, Rsi(y, "rsi", 0));
-  if (c.rsi == 0) return Fail(Error::InvalidArgument("rsi is required"));
-  KB_TRY(uint32_t group, Rsi(y, "group_rsi", 0));
-  if (group != 0) c.group_rsi = group;
-  KB_TRY(c.kmf_rsi, Rsi(y, "kmf_rsi", p25::kDefaultKmfRsi));
-  KB_TRY(unsigned mnp, Get<unsigned>(y, "mnp", c.mnp));
-  if (mnp > 0xFFFF) return Fail(Error::InvalidArgument("mnp: 0..65535"));
-  c.mnp = static_cast<uint16_t>(mnp);
-  KB_TRY(c.require_mac, Get<bool>(y, "require_mac", true));
+  KB_CHECK(ReadSubscriberUnitFields(y, c));
   KB_TRY(std::string transport, Get<std::string>(y, "transport", "udp"));
   KB_TRY(std::string server, Get<std::string>(y, "mc_server", "127.0.0.1:5060"));
   KB_TRY(c.mc_server, Address(server, transport, "mc_server"));
@@ -148,26 +165,14 @@ Result<std::unique_ptr<client::ClientCore>> OpenClientCore(const RoleContext& ct
   cc.mc_id = c.user;
   cc.state_file = ctx.data_dir / "su-state.sealed";
   KB_TRY(cc.storage_key, kms::LoadStorageKey(c.storage_key_file, /*create=*/true));
-  cc.su.individual_rsi = c.rsi;
-  cc.su.group_rsi = c.group_rsi;
-  cc.su.kmf_rsi = c.kmf_rsi;
-  cc.su.message_number_period = c.mnp;
-  cc.su.require_mac = c.require_mac;
+  ApplySubscriberUnitFields(c, cc);
   return client::ClientCore::Open(std::move(cc));
 }
 
 Result<RadioNodeConfig> ReadRadioNodeConfig(const RoleContext& ctx) {
   RadioNodeConfig c;
   const YAML::Node& y = ctx.config;
-  KB_TRY(c.rsi, Rsi(y, "rsi", 0));
-  if (c.rsi == 0) return Fail(Error::InvalidArgument("rsi is required"));
-  KB_TRY(uint32_t group, Rsi(y, "group_rsi", 0));
-  if (group != 0) c.group_rsi = group;
-  KB_TRY(c.kmf_rsi, Rsi(y, "kmf_rsi", p25::kDefaultKmfRsi));
-  KB_TRY(unsigned mnp, Get<unsigned>(y, "mnp", c.mnp));
-  if (mnp > 0xFFFF) return Fail(Error::InvalidArgument("mnp: 0..65535"));
-  c.mnp = static_cast<uint16_t>(mnp);
-  KB_TRY(c.require_mac, Get<bool>(y, "require_mac", true));
+  KB_CHECK(ReadSubscriberUnitFields(y, c));
   KB_TRY(c.dli_listen, Get<std::string>(y, "dli_listen", c.dli_listen));
   KB_TRY(c.kmf, Get<std::string>(y, "kmf", c.kmf));
   KB_TRY(c.only_from_kmf, Get<bool>(y, "only_from_kmf", true));
@@ -185,11 +190,7 @@ Result<std::unique_ptr<client::ClientCore>> OpenRadioCore(const RoleContext& ctx
   cc.mc_id = RadioOwner(ctx);
   cc.state_file = ctx.data_dir / "su-state.sealed";
   KB_TRY(cc.storage_key, kms::LoadStorageKey(c.storage_key_file, /*create=*/true));
-  cc.su.individual_rsi = c.rsi;
-  cc.su.group_rsi = c.group_rsi;
-  cc.su.kmf_rsi = c.kmf_rsi;
-  cc.su.message_number_period = c.mnp;
-  cc.su.require_mac = c.require_mac;
+  ApplySubscriberUnitFields(c, cc);
   return client::ClientCore::Open(std::move(cc));
 }
 
