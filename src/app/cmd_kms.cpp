@@ -3,15 +3,15 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
+#include "app/client_node.h"
 #include "app/commands.h"
+#include "app/identity_key_files.h"
 #include "app/output.h"
 #include "kms/at_rest.h"
 #include "kms/community.h"
 #include "kms/kms_response.h"
-#include "kms_client/kms_client.h"
 
 namespace kb::app {
 namespace {
@@ -106,28 +106,17 @@ struct FetchOptions {
 // Logs in at the IdMS, fetches init + keyprov from the KMS, checks the key sets, writes the
 // KmsResponse (KmsKeyProv) to --out and the KmsCertificate to --cert-out.
 Status RunFetch(const FetchOptions& o) {
-  std::ifstream pf(o.password_file);
-  if (!pf) return Fail(Error::Io(fmt::format("cannot read {}", o.password_file)));
-  std::string password;
-  std::getline(pf, password);
-  while (!password.empty() && (password.back() == '\r' || password.back() == ' '))
-    password.pop_back();
-  net::HttpsClientOptions idms_tls;
-  idms_tls.ca_file = o.ca;
-  net::HttpsClientOptions kms_tls;
-  kms_tls.ca_file = o.kms_ca.empty() ? o.ca : o.kms_ca;
-  auto token = kms_client::Login(idms_tls, o.idms, o.user, password);
-  SecureWipe(password.data(), password.size());
-  if (!token) return Fail(token.error());
-  KB_TRY(auto keys, kms_client::FetchKeys(kms_tls, o.kms, *token, o.user, NtpTime::Now()));
-  if (!o.cert_out.empty()) {
-    std::string xml = kms::ToXml(keys.certificate);
-    KB_CHECK(kms::WriteFileAtomic(
-        o.cert_out, ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()), 0644));
-  }
-  KB_CHECK(WriteSecretOutput(o.out, kms::ToXml(keys.keyprov_response)));
-  std::fprintf(stderr, "keybridge: %zu key set(s) for %s checked and written\n",
-               keys.key_sets.size(), o.user.c_str());
+  KB_TRY(SecretBytes password, ReadPassword(o.password_file));
+  IdentityKeyFetch f;
+  f.idms_url = o.idms;
+  f.kms_url = o.kms;
+  f.user = o.user;
+  f.idms_tls.ca_file = o.ca;
+  f.kms_tls.ca_file = o.kms_ca.empty() ? o.ca : o.kms_ca;
+  f.cert_out = o.cert_out;
+  f.keys_out = o.out;
+  KB_TRY(size_t n, FetchIdentityKeyFiles(f, password));
+  std::fprintf(stderr, "keybridge: %zu key set(s) for %s checked and written\n", n, o.user.c_str());
   return Ok();
 }
 

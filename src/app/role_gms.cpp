@@ -12,14 +12,13 @@
 #include <set>
 #include <thread>
 
+#include "app/client_node.h"
 #include "app/gms_identity.h"
+#include "app/identity_key_files.h"
 #include "app/node_status.h"
-#include "app/output.h"
 #include "app/role_config.h"
 #include "app/roles.h"
 #include "gms/gmk_delivery_body.h"
-#include "kms/at_rest.h"
-#include "kms_client/kms_client.h"
 #include "mc_endpoint/mc_endpoint.h"
 #include "net/register_client.h"
 #include "net/sip_stack.h"
@@ -65,30 +64,17 @@ Status FetchIdentityKeys(const RoleContext& ctx, const std::string& uri,
   if (password_file.empty()) {
     return Fail(Error::InvalidArgument("password_file is required with kms: (the IdMS login)"));
   }
-  std::ifstream in(ConfigPath(ctx, password_file));
-  std::string password;
-  if (!in || !std::getline(in, password)) {
-    return Fail(Error::Io("cannot read " + ConfigPath(ctx, password_file).string()));
-  }
-  while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) {
-    password.pop_back();
-  }
-  net::HttpsClientOptions idms_tls;
-  idms_tls.ca_file = ConfigPath(ctx, idms_ca).string();
-  net::HttpsClientOptions kms_tls;
-  kms_tls.ca_file = ConfigPath(ctx, kms_ca).string();
-  auto token = kms_client::Login(idms_tls, idms_url, uri, password);
-  SecureWipe(password.data(), password.size());
-  if (!token) return Fail(token.error());
-  KB_TRY(auto fetched, kms_client::FetchKeys(kms_tls, kms_url, *token, uri, NtpTime::Now()));
-  std::error_code ec;
-  std::filesystem::create_directories(cert_path.parent_path(), ec);
-  std::filesystem::create_directories(keys_path.parent_path(), ec);
-  std::string xml = kms::ToXml(fetched.certificate);
-  KB_CHECK(kms::WriteFileAtomic(
-      cert_path, ByteView(reinterpret_cast<const uint8_t*>(xml.data()), xml.size()), 0644));
-  KB_CHECK(WriteSecretOutput(keys_path.string(), kms::ToXml(fetched.keyprov_response)));
-  spdlog::info("gms: {} key set(s) for {} fetched from the KMS", fetched.key_sets.size(), uri);
+  KB_TRY(SecretBytes password, ReadPassword(ConfigPath(ctx, password_file)));
+  IdentityKeyFetch f;
+  f.idms_url = idms_url;
+  f.kms_url = kms_url;
+  f.user = uri;
+  f.idms_tls.ca_file = ConfigPath(ctx, idms_ca).string();
+  f.kms_tls.ca_file = ConfigPath(ctx, kms_ca).string();
+  f.cert_out = cert_path;
+  f.keys_out = keys_path;
+  KB_TRY(size_t n, FetchIdentityKeyFiles(f, password));
+  spdlog::info("gms: {} key set(s) for {} fetched from the KMS", n, uri);
   return Ok();
 }
 
