@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/encoding.h"
+#include "net/sip_framing.h"
 #include "net/sip_token.h"
 
 namespace kb::net {
@@ -138,7 +139,20 @@ Result<SipMessage> SipMessage::Parse(std::string_view text) {
   if (PartHasTwoContentTypes(text)) {
     return Fail(Error::Malformed("SIP: multipart body: a part has two Content-Type headers"));
   }
-  if (osip_message_parse(m, text.data(), text.size()) != 0) {
+  // oSIP parses the start line and the headers only; the body is kept as the received octets
+  // (ReceivedBody; BodyParts splits a multipart one). Without a blank line (not framed by
+  // sip_framing) oSIP gets the whole text as before.
+  // oSIP gets the head without its Content-Length line (sip_framing's HeadOnly): oSIP would
+  // otherwise look for the body that Content-Length announces.
+  auto scanned = ScanHead(text);
+  if (!scanned) return Fail(Error::Malformed("SIP: " + scanned.error().message()));
+  std::string head_text;
+  std::string_view head = text;
+  if (*scanned) {
+    head_text = HeadOnly(text, **scanned);
+    head = head_text;
+  }
+  if (osip_message_parse(m, head.data(), head.size()) != 0) {
     return Fail(Error::Malformed("SIP: start line, a header or the body does not parse"));
   }
   if (m->sip_version == nullptr || std::strcmp(m->sip_version, "SIP/2.0") != 0) {
@@ -172,11 +186,28 @@ Result<SipMessage> SipMessage::Parse(std::string_view text) {
   if (m->sip_method != nullptr && std::strcmp(m->sip_method, m->cseq->method) != 0) {
     return Fail(Error::Malformed("SIP: CSeq: method differs from the request method"));
   }
-  if (size_t head_end = text.find("\r\n\r\n"); head_end != std::string_view::npos) {
-    std::string_view body = text.substr(head_end + 4);
-    if (m->content_length != nullptr && m->content_length->value != nullptr) {
-      unsigned long len = std::strtoul(m->content_length->value, nullptr, 10);
-      if (len < body.size()) body = body.substr(0, len);
+  if (*scanned) {
+    std::string_view body = text.substr((*scanned)->head_size);
+    std::optional<size_t> length = (*scanned)->content_length;
+    // The body checks oSIP made when it parsed bodies: Content-Length bounds the body, and
+    // must be present for a body other than SDP.
+    if (!length && !body.empty() && m->content_type != nullptr &&
+        m->content_type->type != nullptr) {
+      if (msg.ContentType() != "application/sdp") {
+        return Fail(Error::Malformed("SIP: Content-Length missing for a body other than SDP"));
+      }
+      length = body.size();
+    }
+    if (length) {
+      if (*length > body.size()) {
+        return Fail(Error::Malformed("SIP: Content-Length larger than the body received"));
+      }
+      body = body.substr(0, *length);
+      if (m->content_length != nullptr) {
+        osip_content_length_free(m->content_length);
+        m->content_length = nullptr;
+      }
+      osip_message_set_content_length(m, std::to_string(*length).c_str());
     }
     msg.received_body_.assign(body);
   }
@@ -310,7 +341,18 @@ Result<std::string> SipMessage::Serialise() const {
   }
   std::string s(out, len);
   osip_free(out);
-  return s;
+  if (!HasReceivedBodyOnly()) return s;
+  // A parsed message: oSIP printed the headers; the body goes after them as received, with
+  // its Content-Length.
+  auto head = ScanHead(s);
+  if (!head || !*head) return Fail(Error::Internal("SIP: printed head has no blank line"));
+  std::string wire = HeadOnly(s, **head);
+  wire.resize(wire.size() - 2);  // the blank line's CRLF
+  wire += "Content-Length: ";
+  wire += std::to_string(received_body_.size());
+  wire += "\r\n\r\n";
+  wire += received_body_;
+  return wire;
 }
 
 bool SipMessage::IsRequest() const { return msg_->sip_method != nullptr; }
@@ -518,7 +560,16 @@ std::string SipMessage::ContentTypeParam(std::string_view name) const {
   return p ? Unquote(Str(p->gvalue)) : std::string();
 }
 
+bool SipMessage::HasReceivedBodyOnly() const {
+  return !received_body_.empty() && osip_list_size(&msg_->bodies) == 0 &&
+         msg_->content_type != nullptr && msg_->content_type->type != nullptr;
+}
+
 Bytes SipMessage::Body() const {
+  if (HasReceivedBodyOnly()) {
+    const auto* d = reinterpret_cast<const uint8_t*>(received_body_.data());
+    return Bytes(d, d + received_body_.size());
+  }
   auto* b = static_cast<osip_body_t*>(osip_list_get(&msg_->bodies, 0));
   if (b == nullptr || b->body == nullptr) return {};
   return Bytes(reinterpret_cast<const uint8_t*>(b->body),
@@ -526,6 +577,7 @@ Bytes SipMessage::Body() const {
 }
 
 size_t SipMessage::BodySize() const {
+  if (HasReceivedBodyOnly()) return received_body_.size();
   size_t n = 0;
   for (int i = 0; i < osip_list_size(&msg_->bodies); ++i) {
     n += static_cast<osip_body_t*>(osip_list_get(&msg_->bodies, i))->length;

@@ -111,8 +111,12 @@ class SipMessage {
   // absent, as oSIP prints it.
   std::string ContentTypeValue() const;
   // The body octets exactly as received (Parse only; empty for built messages and after
-  // SetBody), for a relay that forwards the body unchanged.
+  // SetBody), for a relay that forwards the body unchanged. Parse gives oSIP the start line and
+  // headers only: the body of a parsed message lives here (Body, BodySize, Serialise and
+  // BodyParts read it), not in oSIP's body list.
   std::string_view ReceivedBody() const { return received_body_; }
+  // True for a parsed message with a Content-Type and a body (kept as received).
+  bool HasReceivedBodyOnly() const;
   void ClearReceivedBody() { received_body_.clear(); }
   // The body of a single-part message; for a multipart message, the parts are in BodyParts().
   Bytes Body() const;

@@ -5,25 +5,20 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "net/sip_token.h"
 
 namespace kb::net {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// "type/subtype" in lower case, parameters dropped.
-std::string MediaType(std::string_view content_type) {
+// "type/subtype", parameters and surrounding white space dropped (compared case-insensitively).
+std::string_view MediaType(std::string_view content_type) {
   auto semi = content_type.find(';');
   std::string_view t = content_type.substr(0, semi);
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
   while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  return Lower(t);
+  return t;
 }
 
 bool Contains(ByteView haystack, std::string_view needle) {
@@ -32,6 +27,132 @@ bool Contains(ByteView haystack, std::string_view needle) {
 }
 
 void FreeBody(void* p) { osip_body_free(static_cast<osip_body_t*>(p)); }
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x != y && std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
+}
+
+std::string_view TrimLws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The Content-Type of one body part from its header block (CRLF-separated lines, continuation
+// lines folded), as oSIP parses and prints it; "text/plain" when the part has none (RFC 2046
+// 5.1). Other part headers are ignored, as before.
+Result<std::string> PartContentType(std::string_view headers, size_t index) {
+  std::string value;
+  bool found = false;
+  bool in_content_type = false;
+  while (!headers.empty()) {
+    size_t eol = headers.find("\r\n");
+    std::string_view line = headers.substr(0, eol);
+    headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
+    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+      if (in_content_type) {
+        value += ' ';
+        value += TrimLws(line);
+      }
+      continue;
+    }
+    in_content_type = false;
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      return Fail(Error::Malformed("multipart: part " + std::to_string(index) +
+                                   ": a header line without a colon"));
+    }
+    std::string_view name = TrimLws(line.substr(0, colon));
+    if (IEquals(name, "Content-Type") || IEquals(name, "c")) {
+      if (found) {
+        return Fail(Error::Malformed("multipart: part " + std::to_string(index) +
+                                     " has two Content-Type headers"));
+      }
+      found = true;
+      in_content_type = true;
+      value.assign(TrimLws(line.substr(colon + 1)));
+    }
+  }
+  if (!found) return std::string("text/plain");
+  osip_content_type_t* ct = nullptr;
+  if (osip_content_type_init(&ct) != 0) return Fail(Error::Internal("multipart: out of memory"));
+  std::unique_ptr<osip_content_type_t, void (*)(osip_content_type_t*)> guard(
+      ct, &osip_content_type_free);
+  char* printed = nullptr;
+  if (value.empty() || osip_content_type_parse(ct, value.c_str()) != 0 || ct->type == nullptr ||
+      osip_content_type_to_str(ct, &printed) != 0 || printed == nullptr) {
+    return Fail(Error::Malformed("multipart: part " + std::to_string(index) +
+                                 ": Content-Type does not parse"));
+  }
+  std::string out(printed);
+  osip_free(printed);
+  return out;
+}
+
+// RFC 2046 5.1.1 splitting of a multipart body kept as received (SipMessage::Parse leaves the
+// body to us): the parts lie between delimiter lines "--boundary" (the first at the start of the
+// body or after a line break: a preamble is ignored), each part ends at the CRLF before the next
+// delimiter, the close delimiter "--boundary--" ends the list (an epilogue is ignored). A part
+// is its header block, a blank line and its octets; a part starting with the blank line has no
+// headers. The same parts oSIP's MIME parser gave for well-formed bodies.
+Result<std::vector<BodyPart>> SplitMultipart(std::string_view body, std::string_view boundary) {
+  std::string delimiter = "\n--" + std::string(boundary);
+  std::string_view dash_boundary = std::string_view(delimiter).substr(1);
+  size_t pos = 0;
+  if (!body.starts_with(dash_boundary)) {
+    pos = body.find(delimiter);
+    if (pos == std::string_view::npos) {
+      return Fail(Error::Malformed("multipart: no delimiter line for the boundary"));
+    }
+    ++pos;
+  }
+  std::vector<BodyPart> out;
+  while (true) {
+    size_t after = pos + dash_boundary.size();
+    if (body.substr(after, 2) == "--") {
+      if (out.empty()) return Fail(Error::Malformed("multipart: no body part"));
+      return out;
+    }
+    size_t p = after;
+    while (p < body.size() && (body[p] == ' ' || body[p] == '\t')) ++p;  // transport padding
+    if (p < body.size() && body[p] == '\r') ++p;
+    if (p >= body.size() || body[p] != '\n') {
+      return Fail(Error::Malformed("multipart: delimiter line at offset " + std::to_string(pos) +
+                                   " not ended by CRLF"));
+    }
+    size_t start = p + 1;
+    size_t end = body.find(delimiter, start);
+    if (end == std::string_view::npos) {
+      return Fail(Error::Malformed("multipart: part " + std::to_string(out.size()) +
+                                   " has no closing delimiter"));
+    }
+    size_t content_end = end > start && body[end - 1] == '\r' ? end - 1 : end;
+    std::string_view part = body.substr(start, content_end - start);
+    std::string_view headers, data;
+    if (part.starts_with("\r\n")) {
+      data = part.substr(2);
+    } else {
+      size_t blank = part.find("\r\n\r\n");
+      if (blank == std::string_view::npos) {
+        return Fail(Error::Malformed("multipart: part " + std::to_string(out.size()) +
+                                     ": no blank line after its headers"));
+      }
+      headers = part.substr(0, blank);
+      data = part.substr(blank + 4);
+    }
+    BodyPart bp;
+    KB_TRY(bp.content_type, PartContentType(headers, out.size()));
+    const auto* d = reinterpret_cast<const uint8_t*>(data.data());
+    bp.data.assign(d, d + data.size());
+    out.push_back(std::move(bp));
+    pos = end + 1;
+  }
+}
 
 }  // namespace
 
@@ -119,8 +240,15 @@ Result<std::vector<BodyPart>> BodyParts(const SipMessage& msg) {
   std::vector<BodyPart> out;
   std::string top = msg.ContentType();
   bool multipart = top.starts_with("multipart/");
-  if (multipart && msg.ContentTypeParam("boundary").empty()) {
+  std::string boundary = multipart ? msg.ContentTypeParam("boundary") : std::string();
+  if (multipart && boundary.empty()) {
     return Fail(Error::Malformed("multipart: Content-Type without a boundary"));
+  }
+  if (msg.HasReceivedBodyOnly()) {
+    if (multipart) return SplitMultipart(msg.ReceivedBody(), boundary);
+    const auto* d = reinterpret_cast<const uint8_t*>(msg.ReceivedBody().data());
+    out.push_back({top, Bytes(d, d + msg.ReceivedBody().size())});
+    return out;
   }
   for (int i = 0; i < osip_list_size(&m->bodies); ++i) {
     auto* b = static_cast<osip_body_t*>(osip_list_get(&m->bodies, i));
@@ -147,9 +275,9 @@ Result<std::vector<BodyPart>> BodyParts(const SipMessage& msg) {
 }
 
 const BodyPart* FindPart(std::span<const BodyPart> parts, std::string_view content_type) {
-  std::string want = MediaType(content_type);
+  std::string_view want = MediaType(content_type);
   for (const BodyPart& p : parts) {
-    if (MediaType(p.content_type) == want) return &p;
+    if (IEquals(MediaType(p.content_type), want)) return &p;
   }
   return nullptr;
 }
