@@ -35,12 +35,15 @@ bench: deps
 	@cmake --build --preset release -j $(JOBS) --target keybridge_bench
 	@build/release/bench/keybridge_bench --benchmark_counters_tabular=true
 
-# Runs every libFuzzer target for FUZZ_SECONDS each (clang 19).
+# Runs every libFuzzer target (or those named in FUZZ_TARGETS) for FUZZ_SECONDS each, with
+# clang 19 + ASan/UBSan (docs/fuzzing.md). Logs, grown corpora and crash inputs: build/fuzz/runs.
 FUZZ_SECONDS ?= 60
-fuzz: deps
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/install-deps --fuzz
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
-	@scripts/run-fuzzers build/fuzz $(FUZZ_SECONDS)
+	@cmake --build --preset fuzz -j $(JOBS) $(if $(FUZZ_TARGETS),--target $(addsuffix _fuzzer,$(FUZZ_TARGETS)))
+	@scripts/run-fuzzers build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
