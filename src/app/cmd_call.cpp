@@ -269,6 +269,7 @@ Status RunJoin(const JoinFlags& f) {
 
 struct TalkFlags {
   std::string config, node, group, to, tek_file, frames_out, iwf_node = "iwf", first_mi;
+  std::string record_input;  // --tone: the 8 kHz PCM sent, as a WAV
   size_t ldus = 10;
   uint32_t interval_ms = 180;
   uint64_t seed = 1;
@@ -336,6 +337,7 @@ Status RunTalk(const TalkFlags& f) {
     KB_TRY(codec, media::Codec2StandInVocoder::Create());
   }
   Bytes sent_frames;
+  std::vector<int16_t> sent_pcm;  // for --record-input
   uint32_t timestamp = RandomU32();
   size_t sample = 0;
   spdlog::info("radio: talking on {} to {}:{}: {} LDUs, ALGID 0x{:02x} KID 0x{:04x}, {}", f.group,
@@ -353,6 +355,7 @@ Status RunTalk(const TalkFlags& f) {
               8000.0 * std::sin(2.0 * M_PI * f.tone * static_cast<double>(sample++) / 8000.0));
         }
         KB_CHECK(codec->Encode(pcm, fr));
+        if (!f.record_input.empty()) sent_pcm.insert(sent_pcm.end(), pcm.begin(), pcm.end());
       }
     } else {
       frames = synthetic.NextLdu();
@@ -369,6 +372,10 @@ Status RunTalk(const TalkFlags& f) {
     out.write(reinterpret_cast<const char*>(sent_frames.data()),
               static_cast<std::streamsize>(sent_frames.size()));
     if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+  }
+  if (!f.record_input.empty()) {
+    if (!codec) return Fail(Error::InvalidArgument("radio talk: --record-input needs --tone"));
+    KB_CHECK(media::WriteWav(f.record_input, sent_pcm, codec->sample_rate()));
   }
   std::printf("%s\n", nlohmann::json({{"group", f.group},
                                       {"ldus", f.ldus},
@@ -417,6 +424,8 @@ void RegisterCallCommands(CLI::App& app) {
   talk->add_option("--tone", t.tone, "Hz: a sine through the Codec2 stand-in instead");
   talk->add_option("--first-mi", t.first_mi, "the first MI (18 hex digits; default random)");
   talk->add_option("--frames-out", t.frames_out, "the clear IMBE codewords sent (raw)");
+  talk->add_option("--record-input", t.record_input,
+                   "with --tone: the 8 kHz audio fed to the codec, as a WAV file");
   talk->callback([] { ExitCode() = Report(RunTalk(t)); });
 }
 
