@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/call_signalling.h"
 #include "app/client_node.h"
 #include "app/commands.h"
 #include "app/group_call_key.h"
@@ -67,6 +68,7 @@ YAML::Node GroupEntry(const YAML::Node& calls, const std::string& group) {
 
 struct JoinFlags {
   std::string config, node, group, iwf, record, frames_out, tek_file;
+  std::string spoof_from;  // test only: another From than our identity (the server refuses it)
   double seconds = 5;
   size_t ldus = 0;  // stop after this many LDUs (E2EE) or LDU-equivalents (9 AMR-WB frames)
 };
@@ -138,18 +140,19 @@ Status RunJoin(const JoinFlags& f) {
   call::LmrEncryptionPolicy lmr_policy;
   if (tek) lmr_policy.algorithms = {tek->algid};
 
-  net::SipStackConfig sc;
-  sc.bind_address = media_address;
-  KB_TRY(auto stack, net::SipStack::Start(sc));
-  KB_TRY(auto invite, stack->NewRequest("INVITE", f.group, f.group, user));
+  // calls.via: direct (the IWF) or mc-server (docs/calls.md "Calls through the MC service server").
+  KB_TRY(CallSignalling signalling,
+         OpenCallSignalling(ctx, calls, user, media_address, iwf_hp, false));
+  net::SipStack* stack = &signalling.stack();
+  KB_TRY(auto invite,
+         stack->NewRequest("INVITE", f.group, f.group, f.spoof_from.empty() ? user : f.spoof_from));
   KB_CHECK(invite.SetBody("application/sdp", AsBytes(call::BuildSdp(offer, 1).Serialise())));
   auto done = std::make_shared<std::promise<Result<net::SipMessage>>>();
   auto answered = done->get_future();
-  stack->SendInvite(std::move(invite), {net::Transport::kUdp, iwf_hp.first, iwf_hp.second},
-                    [done](Result<net::SipMessage> r) {
-                      if (r && r->StatusCode() < 200) return;
-                      done->set_value(std::move(r));
-                    });
+  stack->SendInvite(std::move(invite), signalling.next_hop, [done](Result<net::SipMessage> r) {
+    if (r && r->StatusCode() < 200) return;
+    done->set_value(std::move(r));
+  });
   if (answered.wait_for(10s) != std::future_status::ready) {
     return Fail(Error::Expired("INVITE " + f.group + ": no final response"));
   }
@@ -174,8 +177,8 @@ Status RunJoin(const JoinFlags& f) {
   bool e2ee = answer.lmr_encryption && answer.lmr_encryption->mode == call::EncryptionMode::kE2ee;
   leg->SetRemote(answer.address, answer.audio_port);
   spdlog::info(
-      "call: {} joined {} at {} ({}{}), media {}:{} <- {}:{}", user, f.group, iwf,
-      call::InfoOf(answer.codecs.front()).encoding,
+      "call: {} joined {} via {} ({}{}), media {}:{} <- {}:{}", user, f.group,
+      signalling.Describe(), call::InfoOf(answer.codecs.front()).encoding,
       e2ee ? fmt::format(", LMR E2EE ALGID 0x{:02x}", *answer.lmr_encryption->algorithm_id) : "",
       media_address, leg->local_port(), answer.address, answer.audio_port);
 
@@ -398,6 +401,7 @@ void RegisterCallCommands(CLI::App& app) {
   join->add_option("--ldus", j.ldus, "leave after this many LDUs (0: listen --seconds)");
   join->add_option("--record", j.record, "WAV of what was heard");
   join->add_option("--frames-out", j.frames_out, "E2EE: the recovered IMBE codewords (raw)");
+  join->add_option("--spoof-from", j.spoof_from, "test only: INVITE with this From")->group("");
   join->callback([] { ExitCode() = Report(RunJoin(j)); });
 
   auto* radio = app.add_subcommand("radio", "emulated P25 radio tools");
