@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "app/mc_endpoint_config.h"
 #include "app/role_config.h"
 
@@ -12,6 +14,17 @@ namespace kb::app {
 std::string CallSignalling::Describe() const {
   return fmt::format("{} {}", via_server ? "mc-server" : "IWF", next_hop.ToString());
 }
+
+void CallSignalling::Unregister() {
+  if (!endpoint || !via_server) return;
+  via_server = false;
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  endpoint->Unregister([done](Status) { done->set_value(); });
+  (void)f.wait_for(std::chrono::seconds(2));
+}
+
+CallSignalling::~CallSignalling() { Unregister(); }
 
 Result<CallSignalling> OpenCallSignalling(const RoleContext& ctx, const YAML::Node& calls,
                                           const std::string& user, const std::string& media_address,

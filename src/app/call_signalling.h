@@ -23,6 +23,13 @@ struct CallSignalling {
   bool via_server = false;
   net::SipStack& stack() { return endpoint ? endpoint->stack() : *own; }
   std::string Describe() const;  // "mc-server UDP 127.0.0.1:5060" / "IWF UDP ..."
+  // Via mc-server: removes our binding (waits up to 2 s), so the server does not route later
+  // calls to a contact that is gone. Also done by the destructor.
+  void Unregister();
+  ~CallSignalling();
+  CallSignalling() = default;
+  CallSignalling(CallSignalling&&) = default;
+  CallSignalling& operator=(CallSignalling&&) = default;
 };
 
 // Reads calls.via (direct | mc-server). Direct: a stack on media_address, next hop `direct_to`

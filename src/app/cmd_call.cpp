@@ -384,6 +384,9 @@ Status RunTalk(const TalkFlags& f) {
 
 }  // namespace
 
+// cmd_private_call.cpp: call answer, radio call.
+void RegisterPrivateCallCommands(CLI::App& call, CLI::App& radio);
+
 void RegisterCallCommands(CLI::App& app) {
   auto* call = app.add_subcommand("call", "group calls through the IWF (docs/calls.md)");
   call->require_subcommand(1);
@@ -422,6 +425,7 @@ void RegisterCallCommands(CLI::App& app) {
   talk->add_option("--first-mi", t.first_mi, "the first MI (18 hex digits; default random)");
   talk->add_option("--frames-out", t.frames_out, "the clear IMBE codewords sent (raw)");
   talk->callback([] { ExitCode() = Report(RunTalk(t)); });
+  RegisterPrivateCallCommands(*call, *radio);
 }
 
 }  // namespace kb::app

@@ -77,7 +77,7 @@ class InviteProxy : public std::enable_shared_from_this<InviteProxy> {
   struct Hooks {
     // Whether `aor` has a live binding registered from `source` (the MESSAGE sender check).
     std::function<bool(const std::string& aor, const net::SipEndpoint& source)> registered_from;
-    // The live contacts of `aor` in registration order.
+    // The live contacts of `aor`, the most recently registered first.
     std::function<std::vector<CallContact>(const std::string& aor)> contacts;
     std::function<void(const std::string& counter)> count;
   };

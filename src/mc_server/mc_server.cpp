@@ -668,6 +668,7 @@ static std::shared_ptr<InviteProxy> MakeInviteProxy(const std::shared_ptr<McServ
       for (const auto& c : it->second)
         if (c.expires_at > now) out.push_back({c.uri, c.delivery});
     }
+    std::reverse(out.begin(), out.end());  // the most recent registration first
     return out;
   };
   hooks.count = [weak](const std::string& name) {

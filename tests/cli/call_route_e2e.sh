@@ -107,6 +107,8 @@ nodes:
            gmk: gmk/fire@example.org/iwf@example.org.mikey}
       private_calls:
         control_listen: 127.0.0.1:$p_ctl
+        test_signers:                    # test only: a PCK signed by someone else than the From
+          - {uri: sip:gms@example.org, keys: keys/gms.xml}
   alice:
     user: sip:alice@example.org
     password_file: secrets/alice.password
@@ -168,7 +170,37 @@ must_log iwf.log "sip:alice@example.org left sip:fire@example.org \(BYE\)" "alic
 "$kb" call join --config keybridge.yaml --node alice --group sip:water@example.org --seconds 1 > r3.out 2> r3.err \
   && bad "group of an absent IWF joined" || { grep -q "480 Temporarily Unavailable: the IWF sip:iwf2@example.org" r3.err && ok || bad "480: $(cat r3.err)"; }
 
-#PRIVATE
+# 3. Private call LMR radio -> alice with the IWF's PCK.
+"$kb" call answer --config keybridge.yaml --node alice --seconds 20 --tek-file data/secrets/fire.tek \
+  --frames-out pc.frames > pc.json 2> pc.log & pid[pc]=$!
+must_log pc.log "waiting for a private call" "alice waits for a call"
+run "radio calls alice" "$kb" radio call --config keybridge.yaml --to sip:alice@example.org \
+  --tek-file data/secrets/fire.tek --ldus 10 --interval-ms 60 --seed 11 --frames-out pc-radio.frames
+wait "${pid[pc]}"; rc=$?; unset "pid[pc]"
+[ "$rc" = 0 ] && ok || bad "alice (answer) exited $rc: $(tail -3 pc.log)"
+must_log iwf.log "IWF private call [0-9a-f]+: LMR radio -> sip:alice@example.org: PCK-ID [0-9a-f]{8} signed as sip:iwf@example.org" "IWF made the PCK"
+must_log mc.log "INVITE sip:iwf@example.org -> sip:alice@example.org \(private call\) sent to sip:alice@example.org" "server routed the private call"
+must_log pc.log "private call from sip:iwf@example.org answered \(P25-IMBE, LMR E2EE ALGID 0x84\), PCK-ID [0-9a-f]{8} signed by sip:iwf@example.org" "alice opened the PCK"
+[ "$(field pc.json frames)" = 90 ] && ok || bad "private call frames: $(cat pc.json)"
+cmp -s pc-radio.frames pc.frames && ok || bad "alice's private call codewords differ from the radio's"
+[ "$(field pc.json srtp_rejected)" = 0 ] && ok || bad "private call SRTP rejections: $(cat pc.json)"
+[ "$(field pc.json pck_signer)" = sip:iwf@example.org ] && ok || bad "PCK signer: $(cat pc.json)"
+[ "$(field pc.json bye_received)" = True ] && ok || bad "no BYE reached alice: $(cat pc.json)"
+[ "$(field pc.json pck_id)" = "$(grep -oE 'PCK-ID [0-9a-f]{8} signed as sip:iwf' iwf.log | head -1 | cut -d' ' -f2)" ] && ok || bad "PCK-ID differs"
+
+# A PCK signed by another identity (the test signer sip:gms@example.org) than the From: 403.
+"$kb" call answer --config keybridge.yaml --node alice --seconds 20 --tek-file data/secrets/fire.tek \
+  > pc2.json 2> pc2.log & pid[pc2]=$!
+must_log pc2.log "waiting for a private call" "alice waits again"
+"$kb" radio call --config keybridge.yaml --to sip:alice@example.org --tek-file data/secrets/fire.tek \
+  --ldus 1 --sign-as sip:gms@example.org > r4.out 2> r4.err \
+  && bad "a PCK signed by another identity was accepted" || { grep -q "403 Forbidden: the PCK" r4.err && ok || bad "403 for the wrong signer: $(cat r4.err)"; }
+wait "${pid[pc2]}"; unset "pid[pc2]"
+[ "$(field pc2.json status)" = 403 ] && ok || bad "alice's refusal: $(cat pc2.json)"
+# bob is not registered: 480 from the server.
+"$kb" radio call --config keybridge.yaml --to sip:bob@example.org --tek-file data/secrets/fire.tek \
+  --ldus 1 > r5.out 2> r5.err \
+  && bad "a call to an unregistered user connected" || { grep -q "480 Temporarily Unavailable: MC service user sip:bob@example.org is not registered" r5.err && ok || bad "480: $(cat r5.err)"; }
 
 for n in mc iwf; do
   kill -TERM "${pid[$n]}"; wait "${pid[$n]}"; rc=$?; unset "pid[$n]"
