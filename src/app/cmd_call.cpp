@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "app/call_talk.h"
+#include "app/call_signalling.h"
 #include "app/client_node.h"
 #include "app/commands.h"
 #include "app/floor_channel.h"
@@ -78,6 +79,7 @@ struct JoinFlags {
   std::string config, node, group, iwf, record, frames_out, tek_file;
   std::string talk_wav, talk_frames_out;  // talk: request the floor, send, release
   double talk_tone = 0, talk_seconds = 0;
+  std::string spoof_from;  // test only: another From than our identity (the server refuses it)
   double seconds = 5;
   size_t ldus = 0;  // stop after this many LDUs (E2EE) or LDU-equivalents (9 AMR-WB frames)
 };
@@ -196,18 +198,19 @@ Status RunJoin(const JoinFlags& f) {
   call::LmrEncryptionPolicy lmr_policy;
   if (tek) lmr_policy.algorithms = {tek->algid};
 
-  net::SipStackConfig sc;
-  sc.bind_address = media_address;
-  KB_TRY(auto stack, net::SipStack::Start(sc));
-  KB_TRY(auto invite, stack->NewRequest("INVITE", f.group, f.group, user));
+  // calls.via: direct (the IWF) or mc-server (docs/calls.md "Calls through the MC service server").
+  KB_TRY(CallSignalling signalling,
+         OpenCallSignalling(ctx, calls, user, media_address, iwf_hp, false));
+  net::SipStack* stack = &signalling.stack();
+  KB_TRY(auto invite,
+         stack->NewRequest("INVITE", f.group, f.group, f.spoof_from.empty() ? user : f.spoof_from));
   KB_CHECK(invite.SetBody("application/sdp", AsBytes(call::BuildSdp(offer, 1).Serialise())));
   auto done = std::make_shared<std::promise<Result<net::SipMessage>>>();
   auto answered = done->get_future();
-  stack->SendInvite(std::move(invite), {net::Transport::kUdp, iwf_hp.first, iwf_hp.second},
-                    [done](Result<net::SipMessage> r) {
-                      if (r && r->StatusCode() < 200) return;
-                      done->set_value(std::move(r));
-                    });
+  stack->SendInvite(std::move(invite), signalling.next_hop, [done](Result<net::SipMessage> r) {
+    if (r && r->StatusCode() < 200) return;
+    done->set_value(std::move(r));
+  });
   if (answered.wait_for(10s) != std::future_status::ready) {
     return Fail(Error::Expired("INVITE " + f.group + ": no final response"));
   }
@@ -234,8 +237,8 @@ Status RunJoin(const JoinFlags& f) {
   leg->set_payload_type(call::InfoOf(answer.codecs.front()).payload_type);
   KB_TRY(auto floor_remote, FloorChannel::EndpointOf(answer.address, answer.floor->port));
   spdlog::info(
-      "call: {} joined {} at {} ({}{}), media {}:{} <- {}:{}", user, f.group, iwf,
-      call::InfoOf(answer.codecs.front()).encoding,
+      "call: {} joined {} via {} ({}{}), media {}:{} <- {}:{}", user, f.group,
+      signalling.Describe(), call::InfoOf(answer.codecs.front()).encoding,
       e2ee ? fmt::format(", LMR E2EE ALGID 0x{:02x}", *answer.lmr_encryption->algorithm_id) : "",
       media_address, leg->local_port(), answer.address, answer.audio_port);
 
@@ -566,6 +569,9 @@ Status RunTalk(const TalkFlags& f) {
 
 }  // namespace
 
+// cmd_private_call.cpp: call answer, radio call.
+void RegisterPrivateCallCommands(CLI::App& call, CLI::App& radio);
+
 void RegisterCallCommands(CLI::App& app) {
   auto* call = app.add_subcommand("call", "group calls through the IWF (docs/calls.md)");
   call->require_subcommand(1);
@@ -589,6 +595,7 @@ void RegisterCallCommands(CLI::App& app) {
   join->add_option("--talk-seconds", j.talk_seconds, "length of --talk-tone");
   join->add_option("--talk-frames-out", j.talk_frames_out,
                    "E2EE talk: the clear IMBE (stand-in) codewords sent (raw)");
+  join->add_option("--spoof-from", j.spoof_from, "test only: INVITE with this From")->group("");
   join->callback([] { ExitCode() = Report(RunJoin(j)); });
 
   auto* radio = app.add_subcommand("radio", "emulated P25 radio tools");
@@ -610,6 +617,7 @@ void RegisterCallCommands(CLI::App& app) {
   talk->add_option("--frames-out", t.frames_out, "the clear IMBE codewords sent (raw)");
   talk->callback([] { ExitCode() = Report(RunTalk(t)); });
   RegisterRadioListen(*radio);
+  RegisterPrivateCallCommands(*call, *radio);
 }
 
 }  // namespace kb::app
