@@ -44,6 +44,9 @@ Result<CallSignalling> OpenCallSignalling(const RoleContext& ctx, const YAML::No
     return s;
   }
   KB_TRY(auto ep, ReadMcEndpointConfig(ctx, user, 0));
+  // Our own ephemeral ports: the node's sip_listen may be in use by its running client role.
+  ep.stack.udp_port = 0;
+  ep.stack.tcp_port = 0;
   s.next_hop = ep.server;
   KB_TRY(s.endpoint, mc_endpoint::McEndpoint::Start(std::move(ep)));
   s.endpoint->Register();

@@ -1,7 +1,8 @@
 // RFC 3261 (call setup of TS 24.379 style calls): where a call client's INVITE goes. `calls.via:
 // direct` (default): a private SIP stack, INVITE straight to the IWF's SIP address (calls.iwf);
 // `calls.via: mc-server`: the node registers with the MC service server (its identity /
-// password_file / mc_server / sip_listen, as the client role) and sends the INVITE there, from
+// password_file / mc_server / sip_transport, on ephemeral ports of sip_listen's address, as a
+// second contact next to a running client role) and sends the INVITE there, from
 // the registered flow, so the server can vouch for the From (docs/calls.md "Calls through the
 // MC service server").
 #pragma once

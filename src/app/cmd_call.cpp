@@ -23,8 +23,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "app/call_talk.h"
 #include "app/call_signalling.h"
+#include "app/call_talk.h"
 #include "app/client_node.h"
 #include "app/commands.h"
 #include "app/floor_channel.h"
@@ -77,9 +77,9 @@ YAML::Node GroupEntry(const YAML::Node& calls, const std::string& group) {
 
 struct JoinFlags {
   std::string config, node, group, iwf, record, frames_out, tek_file;
+  std::string spoof_from;  // test only: another From than our identity (the server refuses it)
   std::string talk_wav, talk_frames_out;  // talk: request the floor, send, release
   double talk_tone = 0, talk_seconds = 0;
-  std::string spoof_from;  // test only: another From than our identity (the server refuses it)
   double seconds = 5;
   size_t ldus = 0;  // stop after this many LDUs (E2EE) or LDU-equivalents (9 AMR-WB frames)
 };
@@ -589,13 +589,13 @@ void RegisterCallCommands(CLI::App& app) {
   join->add_option("--ldus", j.ldus, "leave after this many LDUs (0: listen --seconds)");
   join->add_option("--record", j.record, "WAV of what was heard");
   join->add_option("--frames-out", j.frames_out, "E2EE: the recovered IMBE codewords (raw)");
+  join->add_option("--spoof-from", j.spoof_from, "test only: INVITE with this From")->group("");
   join->add_option("--talk-wav", j.talk_wav,
                    "talk: request the floor, send this WAV (16-bit mono, 8 or 16 kHz), release");
   join->add_option("--talk-tone", j.talk_tone, "talk a sine of this many Hz instead of a WAV");
   join->add_option("--talk-seconds", j.talk_seconds, "length of --talk-tone");
   join->add_option("--talk-frames-out", j.talk_frames_out,
                    "E2EE talk: the clear IMBE (stand-in) codewords sent (raw)");
-  join->add_option("--spoof-from", j.spoof_from, "test only: INVITE with this From")->group("");
   join->callback([] { ExitCode() = Report(RunJoin(j)); });
 
   auto* radio = app.add_subcommand("radio", "emulated P25 radio tools");
@@ -616,8 +616,8 @@ void RegisterCallCommands(CLI::App& app) {
   talk->add_option("--first-mi", t.first_mi, "the first MI (18 hex digits; default random)");
   talk->add_option("--frames-out", t.frames_out, "the clear IMBE codewords sent (raw)");
   talk->callback([] { ExitCode() = Report(RunTalk(t)); });
-  RegisterRadioListen(*radio);
   RegisterPrivateCallCommands(*call, *radio);
+  RegisterRadioListen(*radio);
 }
 
 }  // namespace kb::app

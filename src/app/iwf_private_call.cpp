@@ -75,7 +75,7 @@ Result<std::map<std::string, std::string>> ParseDatagram(std::string_view text) 
 
 }  // namespace
 
-struct IwfPrivateCalls::Impl {
+struct IwfPrivateCalls::Impl : std::enable_shared_from_this<IwfPrivateCalls::Impl> {
   std::string iwf_uri;
   std::string media_address = "127.0.0.1";
   net::SipStack* stack = nullptr;
@@ -217,12 +217,17 @@ void IwfPrivateCalls::Impl::Setup(const std::map<std::string, std::string>& f,
       "service server {} (LMR E2EE ALGID 0x{:02x})",
       id, to, key->pck_id, signer->uri, server.ToString(), algid);
   calls.emplace(id, std::move(c));
+  std::weak_ptr<Impl> weak = weak_from_this();
   stack->SendInvite(std::move(*invite), server,
-                    [this, id, offer, algid](Result<net::SipMessage> r) {
+                    [weak, id, offer, algid](Result<net::SipMessage> r) {
                       if (r && r->StatusCode() < 200) return;
+                      auto self = weak.lock();
+                      if (!self) return;
                       auto shared = std::make_shared<Result<net::SipMessage>>(std::move(r));
-                      asio::post(io, [this, id, offer, algid, shared] {
-                        OnAnswer(id, offer, static_cast<uint8_t>(algid), std::move(*shared));
+                      Impl* p = self.get();
+                      asio::post(p->io, [weak, id, offer, algid, shared] {
+                        if (auto s = weak.lock())
+                          s->OnAnswer(id, offer, static_cast<uint8_t>(algid), std::move(*shared));
                       });
                     });
 }
@@ -279,7 +284,7 @@ void IwfPrivateCalls::Impl::End(const std::string& id, const udp::endpoint& from
   Reply(from, id, "200 ended");
 }
 
-IwfPrivateCalls::IwfPrivateCalls(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+IwfPrivateCalls::IwfPrivateCalls(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 IwfPrivateCalls::~IwfPrivateCalls() {
   asio::post(impl_->io, [impl = impl_.get()] {
@@ -302,7 +307,7 @@ Result<std::unique_ptr<IwfPrivateCalls>> IwfPrivateCalls::Start(const RoleContex
                                                                 const std::string& iwf_uri,
                                                                 net::SipStack& stack,
                                                                 net::SipEndpoint server) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_shared<Impl>();
   impl->iwf_uri = iwf_uri;
   impl->stack = &stack;
   impl->server = std::move(server);

@@ -43,8 +43,8 @@ class IwfPrivateCalls {
   struct Impl;
 
  private:
-  explicit IwfPrivateCalls(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit IwfPrivateCalls(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;  // shared with pending SIP callbacks (weak)
 };
 
 }  // namespace kb::app
