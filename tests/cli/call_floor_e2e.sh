@@ -136,7 +136,7 @@ must_log iwf.log "-> sip:alice@example.org: taken by lmr:sip:fire@example.org" "
 run "bob asks while the radio talks" "$kb" call join --config keybridge.yaml --node bob \
   --group sip:fire@example.org --talk-tone 500 --talk-seconds 1.8
 cp out bob_denied.json
-grep -q '"result":"denied"' bob_denied.json \\
+grep -q '"result":"denied"' bob_denied.json \
   && ok || bad "bob's request during the radio's talk: $(cat bob_denied.json)"
 grep -q "IWF floor sip:fire@example.org: -> sip:bob@example.org: deny" iwf.log && ok || bad "no Floor Deny in the IWF log"
 wait "${pid[talk]}"; unset "pid[talk]"
