@@ -19,68 +19,10 @@
 #include "app/commands.h"
 #include "app/output.h"
 #include "core/bytes.h"
+#include "media/wav_reader.h"
 
 namespace kb::app {
 namespace {
-
-struct Pcm {
-  uint32_t rate = 0;
-  std::vector<int16_t> samples;
-};
-
-uint32_t Le(ByteView b) {
-  uint32_t v = 0;
-  for (size_t i = b.size(); i-- > 0;) v = (v << 8) | b[i];
-  return v;
-}
-
-// RIFF/WAVE, format category 1 (PCM), 1 channel, 16 bits; chunks other than fmt/data skipped.
-Result<Pcm> ParseWav(ByteView file) {
-  ByteReader r(file);
-  KB_TRY(ByteView riff, r.Take(4, "WAV RIFF id"));
-  KB_TRY(ByteView size, r.Take(4, "WAV RIFF size"));
-  (void)size;
-  KB_TRY(ByteView wave, r.Take(4, "WAV WAVE id"));
-  if (AsString(riff) != "RIFF" || AsString(wave) != "WAVE") {
-    return Fail(Error::Malformed("WAV header at offset 0: not RIFF/WAVE"));
-  }
-  Pcm pcm;
-  bool have_fmt = false;
-  while (true) {
-    size_t at = file.size() - r.remaining();
-    KB_TRY(ByteView id, r.Take(4, "WAV chunk id"));
-    KB_TRY(ByteView len_bytes, r.Take(4, "WAV chunk size"));
-    uint32_t len = Le(len_bytes);
-    if (len > r.remaining()) {
-      return Fail(
-          Error::Truncated(fmt::format("WAV chunk {} at offset {}: {} octets announced, {} left",
-                                       AsString(id), at, len, r.remaining())));
-    }
-    KB_TRY(ByteView body, r.Take(len, "WAV chunk"));
-    if (len % 2 == 1 && r.remaining() > 0) {
-      KB_TRY(ByteView pad, r.Take(1, "WAV chunk pad"));
-      (void)pad;
-    }
-    if (AsString(id) == "fmt ") {
-      if (len < 16 || Le(body.subspan(0, 2)) != 1 || Le(body.subspan(2, 2)) != 1 ||
-          Le(body.subspan(14, 2)) != 16) {
-        return Fail(Error::Malformed(fmt::format(
-            "WAV fmt chunk at offset {}: only 16-bit mono PCM (format 1) is read", at)));
-      }
-      pcm.rate = Le(body.subspan(4, 4));
-      have_fmt = pcm.rate > 0;
-    } else if (AsString(id) == "data") {
-      if (!have_fmt) {
-        return Fail(Error::Malformed(fmt::format("WAV data chunk at offset {}: before fmt", at)));
-      }
-      pcm.samples.resize(len / 2);
-      for (size_t i = 0; i < pcm.samples.size(); ++i) {
-        pcm.samples[i] = static_cast<int16_t>(Le(body.subspan(2 * i, 2)));
-      }
-      return pcm;
-    }
-  }
-}
 
 // In-place iterative radix-2 decimation-in-time FFT; a.size() a power of two.
 void Fft(std::vector<std::complex<double>>& a) {
@@ -164,37 +106,34 @@ struct SpectrogramFlags {
 };
 
 Status Spectrogram(const SpectrogramFlags& f) {
-  std::vector<Pcm> inputs;
+  std::vector<media::WavAudio> inputs;
   for (const auto& path : f.in) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return Fail(Error::Io("cannot read " + path));
-    Bytes bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    auto pcm = ParseWav(bytes);
-    if (!pcm) return Fail(Error::Malformed(path + ": " + pcm.error().message()));
+    auto pcm = media::ReadWav(path);
+    if (!pcm) return Fail(pcm.error());
     if (pcm->samples.empty()) return Fail(Error::InvalidArgument(path + ": no samples"));
     inputs.push_back(std::move(*pcm));
   }
   double nyquist = 0;
   double seconds = 0;
   for (const auto& p : inputs) {
-    nyquist = std::max(nyquist, p.rate / 2.0);
-    seconds = std::max(seconds, static_cast<double>(p.samples.size()) / p.rate);
+    nyquist = std::max(nyquist, p.sample_rate / 2.0);
+    seconds = std::max(seconds, static_cast<double>(p.samples.size()) / p.sample_rate);
   }
   Image img;
   img.width = std::max<size_t>(static_cast<size_t>(seconds / kHopSeconds), 200);
   img.height = inputs.size() * (kLabelHeight + kPanelHeight + kMargin);
   img.rgb.assign(3 * img.width * img.height, 0);
   for (size_t p = 0; p < inputs.size(); ++p) {
-    const Pcm& in = inputs[p];
+    const media::WavAudio& in = inputs[p];
     size_t top = p * (kLabelHeight + kPanelHeight + kMargin);
     img.Text(2, top + 3,
              fmt::format("{} ({} HZ, {:.2f} S, 0-{:.0f} HZ)",
-                         std::filesystem::path(f.in[p]).filename().string(), in.rate,
-                         static_cast<double>(in.samples.size()) / in.rate, nyquist),
+                         std::filesystem::path(f.in[p]).filename().string(), in.sample_rate,
+                         static_cast<double>(in.samples.size()) / in.sample_rate, nyquist),
              2);
     // Window: 32 ms rounded up to a power of two (256 at 8 kHz, 512 at 16 kHz).
     size_t n = 1;
-    while (static_cast<double>(n) < 0.032 * in.rate) n <<= 1;
+    while (static_cast<double>(n) < 0.032 * in.sample_rate) n <<= 1;
     std::vector<double> hann(n);
     double gain = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -205,7 +144,7 @@ Status Spectrogram(const SpectrogramFlags& f) {
     std::vector<std::complex<double>> a(n);
     size_t panel_top = top + kLabelHeight;
     for (size_t x = 0; x < img.width; ++x) {
-      auto start = static_cast<size_t>(static_cast<double>(x) * kHopSeconds * in.rate);
+      auto start = static_cast<size_t>(static_cast<double>(x) * kHopSeconds * in.sample_rate);
       if (start >= in.samples.size()) break;
       for (size_t i = 0; i < n; ++i) {
         double s = start + i < in.samples.size() ? in.samples[start + i] / 32768.0 : 0;
@@ -214,8 +153,8 @@ Status Spectrogram(const SpectrogramFlags& f) {
       Fft(a);
       for (size_t y = 0; y < kPanelHeight; ++y) {
         double freq = nyquist * static_cast<double>(kPanelHeight - 1 - y) / (kPanelHeight - 1);
-        if (freq > in.rate / 2.0) continue;  // above this input's Nyquist: stays black
-        auto bin = static_cast<size_t>(std::lround(freq * static_cast<double>(n) / in.rate));
+        if (freq > in.sample_rate / 2.0) continue;  // above this input's Nyquist: stays black
+        auto bin = static_cast<size_t>(std::lround(freq * static_cast<double>(n) / in.sample_rate));
         bin = std::min(bin, n / 2);
         double mag = 2 * std::abs(a[bin]) / gain;  // a full-scale sine: 0 dB
         img.Set(x, panel_top + y, Heat(20 * std::log10(mag + 1e-9)));
