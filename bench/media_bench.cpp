@@ -5,7 +5,10 @@
 //            AES-256 P25 voice encryption (one item = one 20 ms frame)
 //   LmrToMc: P25 decryption -> stand-in decode -> 8 -> 16 kHz -> AMR-WB encode -> SRTP protect
 //            (one item = one LDU = 9 frames = 180 ms)
-// A group call has one talker at a time, so a core sustains min(McToLmr, LmrToMc) calls.
+//   Bidirectional: the talker alternates, 180 ms on MC then 180 ms on LMR (9 FromMc + 1 FromLmr
+//            per item = 0.36 s of call time): calls with equal talk time on both sides.
+// A group call has one talker at a time, so a core sustains between LmrToMc (every talker on
+// LMR) and McToLmr (every talker on MC) calls; Bidirectional is the even mix.
 // Input: a synthetic voiced signal (harmonics of a gliding pitch, with an envelope and noise),
 // so the codecs work as on speech rather than on silence.
 #include <benchmark/benchmark.h>
@@ -83,8 +86,8 @@ std::unique_ptr<GatewayCall> Call(const SecurityGateway& gw) {
   return std::move(*c);
 }
 
-void BM_GatewayMcToLmr(benchmark::State& state) {
-  // 10 s of AMR-WB in SRTP from a client, made once.
+// 10 s of AMR-WB in SRTP from a client.
+std::vector<Bytes> McPackets() {
   auto pcm = Voiced(16000, 320 * kFrames);
   auto amr = AmrWbVocoder::Create();
   if (!amr) std::abort();
@@ -104,6 +107,32 @@ void BM_GatewayMcToLmr(benchmark::State& state) {
     if (!p) std::abort();
     packets.push_back(std::move(*p));
   }
+  return packets;
+}
+
+// 10 s of stand-in frames in encrypted LDUs from a radio.
+std::vector<P25LduPayload> LmrLdus() {
+  auto pcm = Voiced(8000, 160 * kFrames);
+  auto lmr = Codec2StandInVocoder::Create();
+  if (!lmr) std::abort();
+  auto enc = P25VoiceEncryptor::Create(p25::kAlgidAes256, 1, SecretBytes(kTek),
+                                       p25::MessageIndicator(0x4321u));
+  if (!enc) std::abort();
+  std::vector<P25LduPayload> ldus;
+  for (size_t l = 0; l + 1 < kFrames / 9; ++l) {
+    LduFrames frames{};
+    for (size_t f = 0; f < 9; ++f) {
+      if (!(*lmr)->Encode(std::span(pcm).subspan(160 * (9 * l + f), 160), frames[f])) std::abort();
+    }
+    auto p = enc->Seal(frames);
+    if (!p) std::abort();
+    ldus.push_back(*p);
+  }
+  return ldus;
+}
+
+void BM_GatewayMcToLmr(benchmark::State& state) {
+  const std::vector<Bytes> packets = McPackets();
   SecurityGateway gw = Gateway();
   auto call = Call(gw);
   Bytes buf;
@@ -125,23 +154,7 @@ void BM_GatewayMcToLmr(benchmark::State& state) {
 BENCHMARK(BM_GatewayMcToLmr);
 
 void BM_GatewayLmrToMc(benchmark::State& state) {
-  // 10 s of stand-in frames in encrypted LDUs from a radio, made once.
-  auto pcm = Voiced(8000, 160 * kFrames);
-  auto lmr = Codec2StandInVocoder::Create();
-  if (!lmr) std::abort();
-  auto enc = P25VoiceEncryptor::Create(p25::kAlgidAes256, 1, SecretBytes(kTek),
-                                       p25::MessageIndicator(0x4321u));
-  if (!enc) std::abort();
-  std::vector<P25LduPayload> ldus;
-  for (size_t l = 0; l + 1 < kFrames / 9; ++l) {
-    LduFrames frames{};
-    for (size_t f = 0; f < 9; ++f) {
-      if (!(*lmr)->Encode(std::span(pcm).subspan(160 * (9 * l + f), 160), frames[f])) std::abort();
-    }
-    auto p = enc->Seal(frames);
-    if (!p) std::abort();
-    ldus.push_back(*p);
-  }
+  const std::vector<P25LduPayload> ldus = LmrLdus();
   SecurityGateway gw = Gateway();
   auto call = Call(gw);
   size_t i = 0;
@@ -156,6 +169,36 @@ void BM_GatewayLmrToMc(benchmark::State& state) {
                                                benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_GatewayLmrToMc);
+
+void BM_GatewayBidirectional(benchmark::State& state) {
+  const std::vector<Bytes> packets = McPackets();
+  const std::vector<P25LduPayload> ldus = LmrLdus();
+  SecurityGateway gw = Gateway();
+  auto call = Call(gw);
+  Bytes buf;
+  size_t i = 0;
+  size_t l = 0;
+  for (auto _ : state) {
+    if (i + 9 > kFrames) {  // a new call per 10 s of MC audio (the replay list restarts)
+      i = 0;
+      call = Call(gw);
+    }
+    for (size_t f = 0; f < 9; ++f) {
+      buf = packets[i++];
+      auto out = call->FromMc(buf);
+      if (!out) state.SkipWithError("FromMc failed");
+      benchmark::DoNotOptimize(out);
+    }
+    auto back = call->FromLmr(ldus[l]);
+    l = (l + 1) % ldus.size();
+    if (!back) state.SkipWithError("FromLmr failed");
+    benchmark::DoNotOptimize(back);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["calls"] = benchmark::Counter(static_cast<double>(state.iterations()) * 18 / 50.0,
+                                               benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_GatewayBidirectional);
 
 }  // namespace
 

@@ -10,19 +10,29 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/call_signalling.h"
+#include "app/call_talk.h"
 #include "app/client_node.h"
 #include "app/commands.h"
+#include "app/floor_channel.h"
 #include "app/group_call_key.h"
+#include "app/group_rekey.h"
 #include "app/mc_endpoint_config.h"
 #include "app/output.h"
+#include "app/radio_listen.h"
 #include "app/role_config.h"
 #include "call/call_offer.h"
 #include "core/encoding.h"
@@ -67,6 +77,9 @@ YAML::Node GroupEntry(const YAML::Node& calls, const std::string& group) {
 
 struct JoinFlags {
   std::string config, node, group, iwf, record, frames_out, tek_file;
+  std::string spoof_from;  // test only: another From than our identity (the server refuses it)
+  std::string talk_wav, talk_frames_out;  // talk: request the floor, send, release
+  double talk_tone = 0, talk_seconds = 0;
   double seconds = 5;
   size_t ldus = 0;  // stop after this many LDUs (E2EE) or LDU-equivalents (9 AMR-WB frames)
 };
@@ -79,6 +92,45 @@ struct Received {
   Bytes frame_bytes;         // recovered IMBE codewords (E2EE)
   std::vector<int16_t> pcm;  // decoded audio (WAV)
   std::string first_error;
+  std::map<std::string, uint64_t> mki_packets;  // packets per MKI (GMK-ID||GUK-ID)
+};
+
+// The floor messages a client received (from the io thread), for the talker to wait on.
+struct FloorLog {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<call::FloorMessage> messages;
+
+  void Add(const call::FloorMessage& m) {
+    {
+      std::lock_guard lock(mu);
+      messages.push_back(m);
+    }
+    cv.notify_all();
+  }
+  // The first message at index >= from of one of the types, waiting up to `wait`.
+  std::optional<call::FloorMessage> WaitFor(size_t from,
+                                            std::initializer_list<call::FloorMessageType> types,
+                                            std::chrono::milliseconds wait) {
+    std::unique_lock lock(mu);
+    std::optional<call::FloorMessage> found;
+    cv.wait_for(lock, wait, [&] {
+      for (size_t i = from; i < messages.size(); ++i) {
+        for (auto t : types) {
+          if (messages[i].type == t) {
+            found = messages[i];
+            return true;
+          }
+        }
+      }
+      return false;
+    });
+    return found;
+  }
+  size_t size() {
+    std::lock_guard lock(mu);
+    return messages.size();
+  }
 };
 
 Status RunJoin(const JoinFlags& f) {
@@ -96,6 +148,9 @@ Status RunJoin(const JoinFlags& f) {
   if (!f.iwf.empty()) iwf = f.iwf;
   KB_TRY(auto iwf_hp, ParseHostPort(iwf, "iwf"));
   KB_TRY(std::string media_address, Get<std::string>(calls, "media_address", "127.0.0.1"));
+  KB_TRY(uint32_t rekey_switch_ms, Get<uint32_t>(calls, "rekey_switch_ms", 1000));
+  KB_TRY(uint32_t gmk_poll_ms, Get<uint32_t>(calls, "gmk_poll_ms", 200));
+  const bool talking = !f.talk_wav.empty() || f.talk_tone > 0;
   YAML::Node entry = GroupEntry(calls, f.group);
   if (!entry) {
     return Fail(
@@ -125,6 +180,10 @@ Status RunJoin(const JoinFlags& f) {
   rc.ssrc = RandomU32();
   auto leg = std::make_unique<media::RtpSession>(io, rc, std::move(srtp));
   KB_CHECK(leg->Open());
+  // The floor stream (m=application <port> udp MCPTT): floor messages in RTCP APP packets.
+  FloorChannel floor(io, "call floor " + f.group);
+  KB_CHECK(floor.Open(media_address));
+  FloorLog floor_log;
 
   call::CallMedia offer;
   offer.address = media_address;
@@ -135,21 +194,23 @@ Status RunJoin(const JoinFlags& f) {
   } else {
     offer.codecs = {call::Codec::kAmrWb};
   }
+  offer.floor = call::FloorControlOffer{floor.local_port(), 1, false};
   call::LmrEncryptionPolicy lmr_policy;
   if (tek) lmr_policy.algorithms = {tek->algid};
 
-  net::SipStackConfig sc;
-  sc.bind_address = media_address;
-  KB_TRY(auto stack, net::SipStack::Start(sc));
-  KB_TRY(auto invite, stack->NewRequest("INVITE", f.group, f.group, user));
+  // calls.via: direct (the IWF) or mc-server (docs/calls.md "Calls through the MC service server").
+  KB_TRY(CallSignalling signalling,
+         OpenCallSignalling(ctx, calls, user, media_address, iwf_hp, false));
+  net::SipStack* stack = &signalling.stack();
+  KB_TRY(auto invite,
+         stack->NewRequest("INVITE", f.group, f.group, f.spoof_from.empty() ? user : f.spoof_from));
   KB_CHECK(invite.SetBody("application/sdp", AsBytes(call::BuildSdp(offer, 1).Serialise())));
   auto done = std::make_shared<std::promise<Result<net::SipMessage>>>();
   auto answered = done->get_future();
-  stack->SendInvite(std::move(invite), {net::Transport::kUdp, iwf_hp.first, iwf_hp.second},
-                    [done](Result<net::SipMessage> r) {
-                      if (r && r->StatusCode() < 200) return;
-                      done->set_value(std::move(r));
-                    });
+  stack->SendInvite(std::move(invite), signalling.next_hop, [done](Result<net::SipMessage> r) {
+    if (r && r->StatusCode() < 200) return;
+    done->set_value(std::move(r));
+  });
   if (answered.wait_for(10s) != std::future_status::ready) {
     return Fail(Error::Expired("INVITE " + f.group + ": no final response"));
   }
@@ -173,9 +234,11 @@ Status RunJoin(const JoinFlags& f) {
   }
   bool e2ee = answer.lmr_encryption && answer.lmr_encryption->mode == call::EncryptionMode::kE2ee;
   leg->SetRemote(answer.address, answer.audio_port);
+  leg->set_payload_type(call::InfoOf(answer.codecs.front()).payload_type);
+  KB_TRY(auto floor_remote, FloorChannel::EndpointOf(answer.address, answer.floor->port));
   spdlog::info(
-      "call: {} joined {} at {} ({}{}), media {}:{} <- {}:{}", user, f.group, iwf,
-      call::InfoOf(answer.codecs.front()).encoding,
+      "call: {} joined {} via {} ({}{}), media {}:{} <- {}:{}", user, f.group,
+      signalling.Describe(), call::InfoOf(answer.codecs.front()).encoding,
       e2ee ? fmt::format(", LMR E2EE ALGID 0x{:02x}", *answer.lmr_encryption->algorithm_id) : "",
       media_address, leg->local_port(), answer.address, answer.audio_port);
 
@@ -197,6 +260,7 @@ Status RunJoin(const JoinFlags& f) {
   };
   leg->Start([&](const media::RtpFrame& frame) {
     ++got.packets;
+    if (!frame.mki.empty()) ++got.mki_packets[MkiText(frame.mki)];
     if (e2ee) {
       auto ldu = media::P25LduPayload::Decode(frame.payload);
       if (!ldu) return note(ldu.error());
@@ -226,14 +290,125 @@ Status RunJoin(const JoinFlags& f) {
     ++got.frames;
     units = got.frames / 9;
   });
-  std::thread media_thread([&io] { io.run(); });
-  auto until = std::chrono::steady_clock::now() +
-               std::chrono::milliseconds(static_cast<int64_t>(f.seconds * 1000));
-  while (std::chrono::steady_clock::now() < until && (f.ldus == 0 || units.load() < f.ldus)) {
-    std::this_thread::sleep_for(20ms);
+  // The talk's payloads are prepared before any thread runs (errors return here).
+  std::optional<TalkPlan> plan;
+  if (talking) {
+    auto pcm = TalkPcm(f.talk_wav, f.talk_tone, f.talk_seconds, e2ee ? 8000 : 16000);
+    auto made = pcm ? (e2ee ? PlanE2eeTalk(*pcm, *tek) : PlanAmrWbTalk(*pcm))
+                    : Result<TalkPlan>(Fail(pcm.error()));
+    if (!made) {
+      bye();
+      return Fail(made.error());
+    }
+    plan = std::move(*made);
   }
+  floor.Start([&](const call::FloorMessage& m, const FloorChannel::Endpoint&) {
+    spdlog::info("call: floor {}: {}", f.group, FloorEventText(m));
+    floor_log.Add(m);
+  });
+  // A new GMK in mid-call (docs/calls.md "Mid-call rekey"): the watcher opens it, the io thread
+  // adds its keys (both MKIs accepted from now on) and switches the send key rekey_switch_ms on.
+  asio::steady_timer switch_timer(io);
+  std::atomic<uint32_t> rekeys{0}, gmk_id_now{key.gmk_id};
+  auto watcher = std::make_unique<GmkFileWatcher>(
+      ConfigPath(ctx, kms_cert), ConfigPath(ctx, keys), ConfigPath(ctx, gmk), user, key.gmk_id,
+      [&](GroupCallKey k) {
+        auto nk = std::make_shared<GroupCallKey>(std::move(k));
+        asio::post(io, [&, nk] {
+          if (auto st = AddGroupKeys(*leg->srtp(), *nk, {iwf_uri}); !st) {
+            spdlog::warn("call: new GMK: {}", st.error().message());
+            return;
+          }
+          gmk_id_now = nk->gmk_id;
+          spdlog::info("call: {} new GMK-ID {:08x}: both keys accepted, send key switches in {} ms",
+                       f.group, nk->gmk_id, rekey_switch_ms);
+          switch_timer.expires_after(std::chrono::milliseconds(rekey_switch_ms));
+          switch_timer.async_wait([&, nk](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (auto st = SelectGroupSendKey(*leg->srtp(), *nk); !st) {
+              spdlog::warn("call: send key: {}", st.error().message());
+              return;
+            }
+            ++rekeys;
+            spdlog::info("call: {} sends with MKI {:08x}{:08x}", f.group, nk->gmk_id, nk->guk_id);
+          });
+        });
+      },
+      gmk_poll_ms);
+  std::thread media_thread([&io] { io.run(); });
+
+  // Talk: Floor Request (repeated while unanswered: UDP), on Granted the audio paced in real
+  // time, then Floor Release until Floor Idle.
+  nlohmann::json talk_json;
+  if (talking) {
+    auto send_floor = [&](call::FloorMessageType type) {
+      call::FloorMessage m;
+      m.type = type;
+      m.ssrc = rc.ssrc;
+      m.user_id = user;
+      if (type == call::FloorMessageType::kRequest) m.priority = 1;
+      asio::post(io, [&floor, m, floor_remote] {
+        if (auto st = floor.Send(m, floor_remote); !st)
+          spdlog::warn("call: {}", st.error().message());
+      });
+    };
+    using T = call::FloorMessageType;
+    std::optional<call::FloorMessage> reply;
+    size_t mark = floor_log.size();
+    for (int i = 0; i < 6 && !reply; ++i) {
+      send_floor(T::kRequest);
+      reply = floor_log.WaitFor(mark, {T::kGranted, T::kDeny}, 500ms);
+    }
+    std::atomic<uint64_t> sent{0}, send_errors{0};
+    if (reply && reply->type == T::kGranted) {
+      spdlog::info("call: {} floor granted; talking {} packets", f.group, plan->payloads.size());
+      uint32_t ts = RandomU32();
+      auto next = std::chrono::steady_clock::now();
+      for (size_t i = 0; i < plan->payloads.size(); ++i) {
+        asio::post(io, [&, i, ts] {
+          if (leg->Send(plan->payloads[i], ts, i == 0)) {
+            ++sent;
+          } else {
+            ++send_errors;
+          }
+        });
+        ts += plan->timestamp_step;
+        next += plan->interval;
+        std::this_thread::sleep_until(next);
+      }
+      std::optional<call::FloorMessage> idle;
+      mark = floor_log.size();
+      for (int i = 0; i < 6 && !idle; ++i) {
+        send_floor(T::kRelease);
+        idle = floor_log.WaitFor(mark, {T::kIdle}, 500ms);
+      }
+      talk_json = {{"result", "granted"},
+                   {"packets_sent", sent.load()},
+                   {"send_errors", send_errors.load()},
+                   {"released", idle.has_value()}};
+      if (e2ee)
+        talk_json["ldus_sent"] = plan->payloads.size();
+      else
+        talk_json["frames_sent"] = plan->payloads.size();
+    } else if (reply) {
+      talk_json = {{"result", "denied"}, {"reason", reply->reject_phrase}};
+    } else {
+      talk_json = {{"result", "no answer"}};
+    }
+  } else {
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(static_cast<int64_t>(f.seconds * 1000));
+    while (std::chrono::steady_clock::now() < until && (f.ldus == 0 || units.load() < f.ldus)) {
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  watcher.reset();
   bye();
-  asio::post(io, [&] { leg->Close(); });
+  asio::post(io, [&] {
+    leg->Close();
+    floor.Close();
+    switch_timer.cancel();
+  });
   work.reset();
   io.stop();
   media_thread.join();
@@ -244,6 +419,12 @@ Status RunJoin(const JoinFlags& f) {
     out.write(reinterpret_cast<const char*>(got.frame_bytes.data()),
               static_cast<std::streamsize>(got.frame_bytes.size()));
     if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+  }
+  if (plan && !f.talk_frames_out.empty()) {
+    std::ofstream out(f.talk_frames_out, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(plan->clear_frames.data()),
+              static_cast<std::streamsize>(plan->clear_frames.size()));
+    if (!out) return Fail(Error::Io("cannot write " + f.talk_frames_out));
   }
   uint32_t rate = decoder ? decoder->sample_rate() : 8000;
   if (!f.record.empty()) KB_CHECK(media::WriteWav(f.record, got.pcm, rate));
@@ -261,6 +442,13 @@ Status RunJoin(const JoinFlags& f) {
                             {"guk_id", fmt::format("{:08x}", key.guk_id)},
                             {"iwf_guk_id", fmt::format("{:08x}", GukIdOf(key, iwf_uri))}};
   if (!got.first_error.empty()) summary["first_error"] = got.first_error;
+  nlohmann::json floor_events = nlohmann::json::array();
+  for (const auto& m : floor_log.messages) floor_events.push_back(FloorEventText(m));
+  summary["floor"] = floor_events;
+  if (talking) summary["talk"] = talk_json;
+  summary["mki_packets"] = got.mki_packets;
+  summary["rekeys"] = rekeys.load();
+  summary["gmk_id_now"] = fmt::format("{:08x}", gmk_id_now.load());
   std::printf("%s\n", summary.dump().c_str());
   return Ok();
 }
@@ -269,6 +457,7 @@ Status RunJoin(const JoinFlags& f) {
 
 struct TalkFlags {
   std::string config, node, group, to, tek_file, frames_out, iwf_node = "iwf", first_mi;
+  std::string record_input;  // --tone: the 8 kHz PCM sent, as a WAV
   size_t ldus = 10;
   uint32_t interval_ms = 180;
   uint64_t seed = 1;
@@ -336,6 +525,7 @@ Status RunTalk(const TalkFlags& f) {
     KB_TRY(codec, media::Codec2StandInVocoder::Create());
   }
   Bytes sent_frames;
+  std::vector<int16_t> sent_pcm;  // for --record-input
   uint32_t timestamp = RandomU32();
   size_t sample = 0;
   spdlog::info("radio: talking on {} to {}:{}: {} LDUs, ALGID 0x{:02x} KID 0x{:04x}, {}", f.group,
@@ -353,6 +543,7 @@ Status RunTalk(const TalkFlags& f) {
               8000.0 * std::sin(2.0 * M_PI * f.tone * static_cast<double>(sample++) / 8000.0));
         }
         KB_CHECK(codec->Encode(pcm, fr));
+        if (!f.record_input.empty()) sent_pcm.insert(sent_pcm.end(), pcm.begin(), pcm.end());
       }
     } else {
       frames = synthetic.NextLdu();
@@ -370,6 +561,10 @@ Status RunTalk(const TalkFlags& f) {
               static_cast<std::streamsize>(sent_frames.size()));
     if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
   }
+  if (!f.record_input.empty()) {
+    if (!codec) return Fail(Error::InvalidArgument("radio talk: --record-input needs --tone"));
+    KB_CHECK(media::WriteWav(f.record_input, sent_pcm, codec->sample_rate()));
+  }
   std::printf("%s\n", nlohmann::json({{"group", f.group},
                                       {"ldus", f.ldus},
                                       {"frames", sent_frames.size() / p25::kImbeFrameSize},
@@ -380,6 +575,9 @@ Status RunTalk(const TalkFlags& f) {
 }
 
 }  // namespace
+
+// cmd_private_call.cpp: call answer, radio call.
+void RegisterPrivateCallCommands(CLI::App& call, CLI::App& radio);
 
 void RegisterCallCommands(CLI::App& app) {
   auto* call = app.add_subcommand("call", "group calls through the IWF (docs/calls.md)");
@@ -398,6 +596,13 @@ void RegisterCallCommands(CLI::App& app) {
   join->add_option("--ldus", j.ldus, "leave after this many LDUs (0: listen --seconds)");
   join->add_option("--record", j.record, "WAV of what was heard");
   join->add_option("--frames-out", j.frames_out, "E2EE: the recovered IMBE codewords (raw)");
+  join->add_option("--spoof-from", j.spoof_from, "test only: INVITE with this From")->group("");
+  join->add_option("--talk-wav", j.talk_wav,
+                   "talk: request the floor, send this WAV (16-bit mono, 8 or 16 kHz), release");
+  join->add_option("--talk-tone", j.talk_tone, "talk a sine of this many Hz instead of a WAV");
+  join->add_option("--talk-seconds", j.talk_seconds, "length of --talk-tone");
+  join->add_option("--talk-frames-out", j.talk_frames_out,
+                   "E2EE talk: the clear IMBE (stand-in) codewords sent (raw)");
   join->callback([] { ExitCode() = Report(RunJoin(j)); });
 
   auto* radio = app.add_subcommand("radio", "emulated P25 radio tools");
@@ -417,7 +622,11 @@ void RegisterCallCommands(CLI::App& app) {
   talk->add_option("--tone", t.tone, "Hz: a sine through the Codec2 stand-in instead");
   talk->add_option("--first-mi", t.first_mi, "the first MI (18 hex digits; default random)");
   talk->add_option("--frames-out", t.frames_out, "the clear IMBE codewords sent (raw)");
+  talk->add_option("--record-input", t.record_input,
+                   "with --tone: the 8 kHz audio fed to the codec, as a WAV file");
   talk->callback([] { ExitCode() = Report(RunTalk(t)); });
+  RegisterPrivateCallCommands(*call, *radio);
+  RegisterRadioListen(*radio);
 }
 
 }  // namespace kb::app

@@ -18,6 +18,7 @@ void RegisterClientCommands(CLI::App& app);
 void RegisterIwfCommands(CLI::App& app);
 void RegisterUpCommands(CLI::App& app);  // up, status
 void RegisterGmsCommands(CLI::App& app);
+void RegisterMediaCommands(CLI::App& app);   // media spectrogram
 void RegisterDemoCommands(CLI::App& app);    // demo, demo check
 void RegisterLadderCommands(CLI::App& app);  // ladder (docs/ladder.md)
 void RegisterCallCommands(CLI::App& app);    // call join, radio talk

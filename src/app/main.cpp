@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   kb::app::RegisterDemoCommands(app);
   kb::app::RegisterLadderCommands(app);
   kb::app::RegisterCallCommands(app);
+  kb::app::RegisterMediaCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/iwf_calls.h"
+#include "app/iwf_private_call.h"
 #include "app/mc_endpoint_config.h"
 #include "app/node_status.h"
 #include "app/role_config.h"
@@ -56,6 +57,7 @@ Status Run(const RoleContext& ctx) {
   KB_TRY(auto outbox, store::SqliteIwfOutbox::Open(storage));
 
   size_t mapped = map.size();
+  net::SipEndpoint mc_server = ep_config.server;
   KB_TRY(auto endpoint, mc_endpoint::McEndpoint::Start(std::move(ep_config)));
   iwf::IwfMcFace mc_face(*endpoint);
   DliLmrFace lmr_face(kmf);
@@ -76,6 +78,12 @@ Status Run(const RoleContext& ctx) {
   if (ctx.config["calls"]) {
     KB_TRY(calls,
            IwfCalls::Start(ctx, ctx.config["calls"], endpoint->identity(), endpoint->stack()));
+  }
+  // Private calls LMR radio -> MC user (docs/calls.md): PCK by the IWF, INVITE via the server.
+  std::unique_ptr<IwfPrivateCalls> private_calls;
+  if (ctx.config["calls"] && ctx.config["calls"]["private_calls"]) {
+    KB_TRY(private_calls, IwfPrivateCalls::Start(ctx, ctx.config["calls"], endpoint->identity(),
+                                                 endpoint->stack(), mc_server));
   }
 
   endpoint->Register([id = endpoint->identity()](Status st) {

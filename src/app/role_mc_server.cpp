@@ -108,6 +108,23 @@ Status Run(const RoleContext& ctx) {
     if (e["password"] || e["password_file"]) KB_CHECK(AddAccount(ctx, e, *creds));
     mc.entities.push_back(std::move(ent));
   }
+  // Calls through the server (docs/mc-server.md): interworked MC groups and their IWF.
+  for (const auto& g : ctx.config["interworked_groups"]) {
+    mc_server::InterworkedGroup ig;
+    KB_TRY(ig.group, Get<std::string>(g, "group", ""));
+    KB_TRY(ig.iwf, Get<std::string>(g, "iwf", ""));
+    auto iwf = net::Registrar::CanonicalAor(ig.iwf);
+    bool is_iwf = std::any_of(mc.entities.begin(), mc.entities.end(), [&](const auto& e) {
+      return e.kind == mc_server::EntityKind::kIwf && net::Registrar::CanonicalAor(e.uri) == iwf;
+    });
+    if (ig.group.empty() || !is_iwf) {
+      return Fail(Error::InvalidArgument(fmt::format(
+          "interworked_groups: '{}' needs group and an iwf listed in lmr_security_entities "
+          "(kind iwf), got '{}'",
+          ig.group, ig.iwf)));
+    }
+    mc.interworked_groups.push_back(std::move(ig));
+  }
   net::CredentialLookup lookup = [creds](std::string_view user) -> std::optional<SecretBytes> {
     auto it = creds->find(std::string(user));
     if (it == creds->end()) return std::nullopt;

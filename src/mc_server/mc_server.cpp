@@ -172,6 +172,8 @@ struct McServer::Impl : std::enable_shared_from_this<McServer::Impl> {
   pthread_t stack_thread{};
   pthread_t worker_thread{};
   bool started = false;
+  std::function<bool(std::string_view)> is_known_user;  // for the INVITE proxy
+  std::shared_ptr<InviteProxy> invite_proxy;
 };
 
 void McServer::Impl::Refuse(net::IncomingRequest& in, const Refusal& r) {
@@ -648,11 +650,44 @@ void McServer::Impl::WorkerLoop() {
   }
 }
 
+// Calls (docs/mc-server.md "Calls through the server"): the INVITE proxy sees the registrations.
+static std::shared_ptr<InviteProxy> MakeInviteProxy(const std::shared_ptr<McServer::Impl>& impl) {
+  std::weak_ptr<McServer::Impl> weak = impl;
+  InviteProxy::Hooks hooks;
+  hooks.registered_from = [weak](const std::string& aor, const net::SipEndpoint& source) {
+    auto self = weak.lock();
+    return self && self->SenderRegistered(aor, source);
+  };
+  hooks.contacts = [weak](const std::string& aor) {
+    std::vector<CallContact> out;
+    auto self = weak.lock();
+    if (!self) return out;
+    auto now = net::RegistrarClock::now();
+    std::lock_guard lock(self->mu);
+    if (auto it = self->contacts.find(aor); it != self->contacts.end()) {
+      for (const auto& c : it->second)
+        if (c.expires_at > now) out.push_back({c.uri, c.delivery});
+    }
+    std::reverse(out.begin(), out.end());  // the most recent registration first
+    return out;
+  };
+  hooks.count = [weak](const std::string& name) {
+    if (auto self = weak.lock()) self->Count(name);
+  };
+  auto proxy = std::make_shared<InviteProxy>(
+      InviteRouter(impl->config.interworked_groups, impl->is_known_user), std::move(hooks),
+      impl->stack);
+  proxy->Install();
+  return proxy;
+}
+
 McServer::McServer(McServerConfig config, net::CredentialLookup lookup,
                    std::function<bool(std::string_view aor)> known_user, MessageStore& store,
                    net::SipStack& stack)
-    : impl_(std::make_shared<Impl>(std::move(config), std::move(lookup), std::move(known_user),
-                                   store, stack)) {}
+    : impl_(
+          std::make_shared<Impl>(std::move(config), std::move(lookup), known_user, store, stack)) {
+  impl_->is_known_user = std::move(known_user);
+}
 
 McServer::~McServer() { Stop(); }
 
@@ -693,6 +728,7 @@ Status McServer::Start() {
   impl_->stack.SetRequestHandler([weak](std::shared_ptr<net::IncomingRequest> in) {
     if (auto self = weak.lock()) self->OnRequest(std::move(in));
   });
+  impl_->invite_proxy = MakeInviteProxy(impl_);
   // Stored messages whose target is still registered (a restored binding) go out now.
   std::lock_guard lock(impl_->mu);
   for (const auto& [target, q] : impl_->queues) impl_->Pump(target);
@@ -702,6 +738,7 @@ Status McServer::Start() {
 void McServer::Stop() {
   if (!impl_->started) return;
   impl_->stack.SetRequestHandler({});
+  if (impl_->invite_proxy) impl_->invite_proxy->Uninstall();
   {
     std::lock_guard lock(impl_->wmu);
     impl_->stopping = true;

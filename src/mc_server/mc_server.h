@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "mc_server/invite_proxy.h"
 #include "mc_server/message_store.h"
 #include "mc_server/registration_store.h"
 #include "mc_server/router.h"
@@ -29,6 +30,8 @@ struct McServerConfig {
   std::chrono::milliseconds redelivery{1000};  // retry after every contact failed
   size_t dedup_keep = 100000;                  // delivered message IDs kept for de-duplication
   size_t max_batch = 512;                      // messages per store transaction
+  // Calls through the server (invite_proxy.h): MC groups whose INVITEs go to an IWF.
+  std::vector<InterworkedGroup> interworked_groups;
 };
 
 // The server. Start() installs the stack's request handler and a worker thread that commits

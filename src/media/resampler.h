@@ -1,6 +1,8 @@
 // Sample-rate conversion by 2 between 16 kHz (AMR-WB) and 8 kHz (LMR vocoders): a linear-phase
 // windowed-sinc FIR low-pass (cut-off 3.6 kHz, Blackman window), applied after zero-stuffing
 // (up) or before dropping every other sample (down). Keeps its history across 20 ms frames.
+// Both directions are computed in polyphase form: only the outputs that are kept (down) and only
+// the taps that meet non-zero samples (up) are evaluated.
 #pragma once
 
 #include <array>
@@ -23,12 +25,20 @@ class HalfbandResampler {
   Status Up(std::span<const int16_t> in, std::span<int16_t> out);
 
  private:
-  float Filter(size_t newest) const;
-  void Push(float x);
+  static constexpr size_t kEvenTaps = (kResamplerTaps + 1) / 2;  // 24
+  static constexpr size_t kOddTaps = kResamplerTaps / 2;         // 23
 
   std::array<float, kResamplerTaps> taps_{};
-  std::array<float, 2 * kResamplerTaps> history_{};  // doubled ring: contiguous windows
-  size_t pos_ = 0;
+  // Up: the two phases of 2 * taps (zero-stuffing halves the energy; the gain of 2 restores it),
+  // reversed so that they run oldest to newest over the 8 kHz history.
+  std::array<float, kEvenTaps> up_even_{};
+  std::array<float, kEvenTaps> up_odd_{};  // last entry 0
+  // Doubled rings (contiguous windows): the last kResamplerTaps 16 kHz samples (down) and the
+  // last kEvenTaps 8 kHz samples (up).
+  std::array<float, 2 * kResamplerTaps> wide_history_{};
+  size_t wide_pos_ = 0;
+  std::array<float, 2 * kEvenTaps> narrow_history_{};
+  size_t narrow_pos_ = 0;
 };
 
 }  // namespace kb::media

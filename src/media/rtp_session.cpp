@@ -76,7 +76,16 @@ void RtpSession::Receive() {
 
 void RtpSession::Handle(size_t size) {
   std::span<uint8_t> packet(rx_.data(), size);
+  ByteView mki;
   if (srtp_) {
+    // MKI [|| ROC] end the packet (RFC 3711 3.1, RFC 4771); kept before the in-place unprotect.
+    size_t mki_size = srtp_->policy().mki_size;
+    size_t roc = srtp_->policy().roc_mode == srtp::RocMode::kRccm3 ? srtp::kRocSize : 0;
+    if (mki_size > 0 && mki_size <= rx_mki_.size() && size >= mki_size + roc) {
+      std::copy_n(rx_.begin() + static_cast<std::ptrdiff_t>(size - roc - mki_size), mki_size,
+                  rx_mki_.begin());
+      mki = ByteView(rx_mki_.data(), mki_size);
+    }
     auto n = srtp_->UnprotectRtpInPlace(packet);
     if (!n) {
       // One line for the first drop and then every 1000th, so that a flood of forged packets
@@ -100,7 +109,7 @@ void RtpSession::Handle(size_t size) {
     return;
   }
   ++counters_.received;
-  if (on_frame_) on_frame_(RtpFrame{std::move(*header), r.Rest()});
+  if (on_frame_) on_frame_(RtpFrame{std::move(*header), r.Rest(), mki, packet});
 }
 
 Status RtpSession::Send(ByteView payload, uint32_t timestamp, bool marker) {

@@ -31,6 +31,12 @@ struct RtpSessionConfig {
 struct RtpFrame {
   srtp::RtpHeader header;
   ByteView payload;  // valid during the callback only
+  // The MKI the SRTP packet carried (empty without SRTP or without an MKI); valid during the
+  // callback only. Lets a receiver see which key a sender used (e.g. across a rekey).
+  ByteView mki;
+  // The whole packet as this leg received it (after SRTP removal when the leg has a session;
+  // an SRTP packet as sent when it has none, e.g. for the security gateway to unprotect).
+  ByteView packet;
 };
 
 struct RtpCounters {
@@ -72,6 +78,8 @@ class RtpSession {
   const RtpCounters& counters() const { return counters_; }
   srtp::Session* srtp() { return srtp_.get(); }
   const RtpSessionConfig& config() const { return config_; }
+  // The payload type of packets sent from now on (e.g. once the answer fixed the codec).
+  void set_payload_type(uint8_t pt) { config_.payload_type = pt; }
 
  private:
   void Receive();
@@ -86,6 +94,7 @@ class RtpSession {
   bool has_remote_ = false;
   FrameHandler on_frame_;
   std::array<uint8_t, 2048> rx_{};
+  std::array<uint8_t, 8> rx_mki_{};
   Bytes tx_;
   uint16_t next_seq_;
   uint16_t local_port_ = 0;

@@ -57,11 +57,15 @@ Result<std::vector<Bytes>> GatewayCall::FromLmr(const P25LduPayload& ldu) {
     h.timestamp = next_timestamp_;
     h.ssrc = config_.mc_ssrc;
     next_timestamp_ += static_cast<uint32_t>(wide_.size());  // 16 kHz RTP clock (RFC 4867)
-    ByteWriter w;
+    // One allocation per packet: header, RFC 4867 octet-aligned payload, room for the SRTP tag.
+    size_t len = h.EncodedSize() + 1 + coded_.size();
+    ByteWriter w(len + srtp_->RtpOverhead());
     KB_CHECK(h.Encode(w));
-    w.Append(AmrWbRtpPayload(coded_));
+    w.U8(0xF0);  // CMR 15: no mode request (AmrWbRtpPayload)
+    size_t toc = w.size();
+    w.Append(coded_);
+    w.PatchU8(toc, coded_[0] & 0x7C);  // F = 0, P bits 0
     Bytes packet = std::move(w).Take();
-    size_t len = packet.size();
     packet.resize(len + srtp_->RtpOverhead());
     KB_TRY(size_t n, srtp_->ProtectRtpInPlace(packet, len));
     packet.resize(n);

@@ -54,6 +54,8 @@ class GatewayCall {
   const std::string& group() const { return group_; }
   const Vocoder& mc_codec() const { return *mc_codec_; }
   const Vocoder& lmr_codec() const { return *lmr_codec_; }
+  // The MC side's SRTP session (e.g. to add the keys of a new GMK in mid-call).
+  srtp::Session& mc_srtp() { return *srtp_; }
 
  private:
   std::string group_;

@@ -58,6 +58,32 @@ PY
       "Delete-Key-Command" "Zeroize-Command" "mc-server +-> carol +MESSAGE"; do
     grep -Eq -- "$want" "$dir/$name.ladder" && ok || bad "$name: '$want' not in the ladder of the capture"
   done
+  # Step 8: bob's WAV (through the security gateway) is non-silent and the radio's 440 Hz tone
+  # dominates; the spectrogram is a PNG (signature, IHDR of the announced size).
+  grep -q "bit-exact with the radio's" "$dir/$name.out" && ok || bad "$name: step 8 E2EE: $(grep -A6 '8\. A group call' "$dir/$name.out")"
+  python3 - "$d/call-bob.wav" "$d/call-radio.wav" "$d/call-spectrogram.png" > "$dir/$name.call" 2>&1 <<'PY'
+import math, struct, sys, wave
+def tone_ok(path):
+    w = wave.open(path); rate = w.getframerate(); n = w.getnframes()
+    s = struct.unpack("<%dh" % n, w.readframes(n))[n // 4:]
+    rms = math.sqrt(sum(x * x for x in s) / len(s))
+    assert w.getnchannels() == 1 and rms > 500, (path, rms)
+    def power(f):
+        k = 2 * math.cos(2 * math.pi * f / rate); a = b = 0.0
+        for x in s: a, b = x + k * a - b, a
+        return a * a + b * b - k * a * b
+    p = power(440); others = max(power(f) for f in (1000, 2000, 3000))
+    assert p > 20 * others, (path, p, others)
+    return rate, n
+assert tone_ok(sys.argv[1])[0] == 16000
+assert tone_ok(sys.argv[2])[0] == 8000
+png = open(sys.argv[3], "rb").read()
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", png[:16]
+w, h = struct.unpack(">II", png[16:24])
+assert w >= 200 and h == 2 * (16 + 256 + 4), (w, h)
+print("call ok")
+PY
+  [ $? -eq 0 ] && ok || bad "$name: step 8 WAV/PNG: $(cat "$dir/$name.call")"
   grep -Eiq '[0-9a-f]{64}' "$dir/$name.out" && bad "$name: a 256-bit hex value in the output" || ok
 }
 
