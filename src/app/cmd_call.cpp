@@ -16,7 +16,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
-#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -415,16 +414,10 @@ Status RunJoin(const JoinFlags& f) {
   uint64_t rejected = leg->counters().rejected;
 
   if (!f.frames_out.empty()) {
-    std::ofstream out(f.frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(got.frame_bytes.data()),
-              static_cast<std::streamsize>(got.frame_bytes.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+    KB_CHECK(WriteBinaryFile(f.frames_out, got.frame_bytes));
   }
   if (plan && !f.talk_frames_out.empty()) {
-    std::ofstream out(f.talk_frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(plan->clear_frames.data()),
-              static_cast<std::streamsize>(plan->clear_frames.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.talk_frames_out));
+    KB_CHECK(WriteBinaryFile(f.talk_frames_out, plan->clear_frames));
   }
   uint32_t rate = decoder ? decoder->sample_rate() : 8000;
   if (!f.record.empty()) KB_CHECK(media::WriteWav(f.record, got.pcm, rate));
@@ -556,10 +549,7 @@ Status RunTalk(const TalkFlags& f) {
     std::this_thread::sleep_until(next);
   }
   if (!f.frames_out.empty()) {
-    std::ofstream out(f.frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(sent_frames.data()),
-              static_cast<std::streamsize>(sent_frames.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+    KB_CHECK(WriteBinaryFile(f.frames_out, sent_frames));
   }
   if (!f.record_input.empty()) {
     if (!codec) return Fail(Error::InvalidArgument("radio talk: --record-input needs --tone"));

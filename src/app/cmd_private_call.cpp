@@ -17,7 +17,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -288,10 +287,7 @@ Status RunAnswer(const AnswerFlags& f) {
   if (leg) rejected = leg->counters().rejected;
   std::lock_guard lock(st.mu);
   if (!f.frames_out.empty()) {
-    std::ofstream out(f.frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(st.frame_bytes.data()),
-              static_cast<std::streamsize>(st.frame_bytes.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+    KB_CHECK(WriteBinaryFile(f.frames_out, st.frame_bytes));
   }
   if (!got_invite) return Fail(Error::Expired("no private call within --seconds"));
   nlohmann::json j = {{"user", user}, {"caller", st.caller}, {"answered", st.refused == 0}};
@@ -434,10 +430,7 @@ Status RunRadioCall(const RadioCallFlags& f) {
   std::this_thread::sleep_for(200ms);  // the last packets reach the MC user before the BYE
   KB_TRY(auto ended, sock.Ask(fmt::format("{}\ncall: {}\nend\n", kPrivateCallMagic, id), 5s));
   if (!f.frames_out.empty()) {
-    std::ofstream out(f.frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(sent.data()),
-              static_cast<std::streamsize>(sent.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+    KB_CHECK(WriteBinaryFile(f.frames_out, sent));
   }
   std::printf("%s\n", nlohmann::json({{"to", f.to},
                                       {"status", reply["status"]},

@@ -2,6 +2,7 @@
 #include "app/output.h"
 
 #include <cstdio>
+#include <fstream>
 
 #include "kms/at_rest.h"
 
@@ -28,6 +29,13 @@ Status WriteSecretOutput(const std::string& path, const SecretBytes& text) {
     return Ok();
   }
   return kms::WriteFileAtomic(path, text.Reveal(), 0600);
+}
+
+Status WriteBinaryFile(const std::string& path, ByteView data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  if (!out) return Fail(Error::Io("cannot write " + path));
+  return Ok();
 }
 
 }  // namespace kb::app

@@ -16,4 +16,7 @@ int Report(const Status& status);
 // output when path is empty.
 Status WriteSecretOutput(const std::string& path, const SecretBytes& text);
 
+// Writes octets that are not secret (e.g. --frames-out codewords) to path, replacing it.
+Status WriteBinaryFile(const std::string& path, ByteView data);
+
 }  // namespace kb::app

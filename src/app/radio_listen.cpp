@@ -11,7 +11,6 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -126,10 +125,7 @@ Status RunListen(const ListenFlags& f) {
   media_thread.join();
 
   if (!f.frames_out.empty()) {
-    std::ofstream out(f.frames_out, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(frame_bytes.data()),
-              static_cast<std::streamsize>(frame_bytes.size()));
-    if (!out) return Fail(Error::Io("cannot write " + f.frames_out));
+    KB_CHECK(WriteBinaryFile(f.frames_out, frame_bytes));
   }
   if (!f.record.empty()) KB_CHECK(media::WriteWav(f.record, pcm, decoder->sample_rate()));
   nlohmann::json summary = {
